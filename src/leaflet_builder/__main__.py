@@ -1,0 +1,5 @@
+"""Entry point for `python -m leaflet_builder`."""
+
+from leaflet_builder.cli import main
+
+main()

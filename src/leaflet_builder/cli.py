@@ -1,0 +1,55 @@
+"""The `leaflet` command: build, check and watch; content errors as `path:line: message`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from leaflet_builder import __version__
+
+EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _format_choice() -> click.Choice:
+    from leaflet_builder.render import FORMATS
+
+    return click.Choice(list(FORMATS))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leaflet")
+def main() -> None:
+    """Build accessible patient leaflets (PDF, Word, EPUB, HTML) from Markdown in source/."""
+
+
+@main.command()
+@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=Path("source"),
+              show_default=True, help="Folder with the leaflets (*.md), project.yaml and booklets/.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder the outputs are written to.")
+@click.option("--layout", "layouts", multiple=True,
+              help="Layout to use (repeatable); default: the project's default_layout.")
+@click.option("--format", "formats", multiple=True, type=_format_choice(),
+              help="Output format (repeatable); default: all.")
+def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...],
+          formats: tuple[str, ...]) -> None:
+    """Build every leaflet and booklet into OUT/<layout>/."""
+    from leaflet_builder.build import BuildOptions, build as run_build
+    from leaflet_builder.render import FORMATS
+
+    _require_source(source_dir)
+    options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS))
+    result = run_build(options)
+    for diagnostic in result.diagnostics:
+        click.echo(diagnostic.display(Path.cwd()), err=True)
+    click.echo(f"built {len(result.built)} outputs in {out_dir}"
+               + (f"; {len(result.failed)} failed" if result.failed else ""), err=True)
+    sys.exit(EXIT_OK if result.ok else EXIT_CONTENT_ERROR)
+
+
+def _require_source(source_dir: Path) -> None:
+    if not source_dir.is_dir():
+        raise click.UsageError(f"no source folder '{source_dir}': run in a project that has "
+                               "source/*.md, or pass --source DIR")

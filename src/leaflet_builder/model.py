@@ -1,0 +1,315 @@
+"""The document model: frozen, typed nodes that every renderer reads (and nothing else)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Literal, Union
+
+# --- inlines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    kind: ClassVar[str] = "text"
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+    kind: ClassVar[str] = "strong"
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+    kind: ClassVar[str] = "emphasis"
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+    kind: ClassVar[str] = "code"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link. `href` is an http(s)/mailto/tel URL, or empty when it points at a leaflet.
+
+    `target_slug` names the leaflet a `slug.md` link points at; renderers link it where
+    the target is in the same output and otherwise show the text alone.
+    """
+
+    href: str
+    children: tuple[Inline, ...]
+    target_slug: str | None = None
+    kind: ClassVar[str] = "link"
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    kind: ClassVar[str] = "linebreak"
+
+
+Inline = Union[Text, Strong, Emphasis, Code, Link, LineBreak]
+
+# --- blocks ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A local file (image) the reader has checked: inside `source/`, present, within bounds."""
+
+    path: Path  # resolved absolute path
+    relative: str  # path relative to source/, with forward slashes
+    media_type: str
+    width: int
+    height: int
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading; level 1 is the source's `##` (the title is the leaflet's level 0)."""
+
+    level: int
+    children: tuple[Inline, ...]
+    anchor: str
+    line: int
+    kind: ClassVar[str] = "heading"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+    line: int
+    kind: ClassVar[str] = "paragraph"
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple[Block, ...]
+    line: int
+    kind: ClassVar[str] = "list_item"
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[ListItem, ...]
+    line: int
+    start: int = 1
+    kind: ClassVar[str] = "list"
+
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class TableCell:
+    children: tuple[Inline, ...]
+    align: Align | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[TableCell, ...]
+    rows: tuple[tuple[TableCell, ...], ...]
+    line: int
+    kind: ClassVar[str] = "table"
+
+
+@dataclass(frozen=True)
+class Image:
+    asset: Asset
+    alt: str
+    line: int
+    title: str = ""
+    kind: ClassVar[str] = "image"
+
+
+CalloutKind = Literal["note", "tip", "warning"]
+
+
+@dataclass(frozen=True)
+class Callout:
+    callout: CalloutKind
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    line: int
+    kind: ClassVar[str] = "callout"
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, Image, Callout]
+
+# --- documents -------------------------------------------------------------------------------
+
+Status = Literal["draft", "approved", "withdrawn"]
+LeafletKind = Literal["article", "glossary"]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    title: str
+    url: str | None = None
+    accessed: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class HeroImage:
+    asset: Asset
+    alt: str
+
+
+@dataclass(frozen=True)
+class LeafletMeta:
+    """The validated front matter of one leaflet, with review dates already worked out."""
+
+    title: str
+    summary: str
+    status: Status
+    language: str
+    kind: LeafletKind = "article"
+    pronunciation: str | None = None
+    part_of_speech: str | None = None
+    origin: str | None = None
+    reviewed: dt.date | None = None
+    reviewer: str | None = None
+    review_due: dt.date | None = None
+    version: str | None = None
+    sources: tuple[SourceRef, ...] = ()
+    related: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: HeroImage | None = None
+    # front-matter key -> line, so later checks can point at the field
+    field_lines: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status != "approved"
+
+    @property
+    def is_rtl(self) -> bool:
+        return is_rtl_language(self.language)
+
+    def line_of(self, key: str) -> int:
+        return dict(self.field_lines).get(key, 1)
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    """One leaflet: its slug, where it came from, its metadata and its body."""
+
+    slug: str
+    path: Path
+    meta: LeafletMeta
+    blocks: tuple[Block, ...]
+    # last modification of the source, for dates that must not come from the clock
+    source_date: dt.datetime = field(default=dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))
+
+
+@dataclass(frozen=True)
+class Booklet:
+    """A collection of leaflets, read from `source/booklets/<slug>.yaml`."""
+
+    slug: str
+    path: Path
+    title: str
+    language: str
+    leaflets: tuple[str, ...]
+    subtitle: str | None = None
+    cover: HeroImage | None = None
+
+    @property
+    def is_rtl(self) -> bool:
+        return is_rtl_language(self.language)
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    max_grade: float = 8.0
+    plain_terms: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """`source/project.yaml`: everything is optional."""
+
+    organisation: str | None = None
+    language: str = "en"
+    contact: str | None = None
+    base_url: str | None = None
+    review_interval_years: int = 3
+    default_layout: str = "clinic"
+    feedback: str | None = None
+    other_formats: str | None = None
+    check: CheckSettings = CheckSettings()
+
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+
+
+def is_rtl_language(tag: str) -> bool:
+    """True for languages written right to left (by the primary subtag of a BCP 47 tag)."""
+    return tag.split("-")[0].lower() in RTL_LANGUAGES
+
+
+def walk_blocks(blocks: tuple[Block, ...]) -> list[Block]:
+    """Every block, depth first, including those inside lists and callouts."""
+    found: list[Block] = []
+    for block in blocks:
+        found.append(block)
+        if isinstance(block, ListBlock):
+            for item in block.items:
+                found.extend(walk_blocks(item.blocks))
+        elif isinstance(block, Callout):
+            found.extend(walk_blocks(block.blocks))
+    return found
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text of some inlines, without markup (line breaks become spaces)."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Text, Code)):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        else:
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+def iter_inlines(inlines: tuple[Inline, ...]) -> Iterator[Inline]:
+    """Every inline node, depth first."""
+    for node in inlines:
+        yield node
+        if isinstance(node, (Strong, Emphasis, Link)):
+            yield from iter_inlines(node.children)
+
+
+def walk_inlines_of(blocks: tuple[Block, ...]) -> Iterator[tuple[Inline, int]]:
+    """Every inline in some blocks with the line of the block that holds it."""
+    for block in walk_blocks(blocks):
+        groups: list[tuple[Inline, ...]] = []
+        if isinstance(block, (Heading, Paragraph)):
+            groups.append(block.children)
+        elif isinstance(block, Callout):
+            groups.append(block.title)
+        elif isinstance(block, Table):
+            groups.extend(cell.children for cell in block.header)
+            groups.extend(cell.children for row in block.rows for cell in row)
+        for group in groups:
+            for node in iter_inlines(group):
+                yield node, block.line
+
+
+def glossary_terms(leaflets: Iterable[Leaflet]) -> dict[str, str]:
+    """Glossary slug -> the term it explains (its title), for linking first mentions."""
+    return {leaflet.slug: leaflet.meta.title for leaflet in leaflets if leaflet.meta.kind == "glossary"}

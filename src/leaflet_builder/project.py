@@ -1,0 +1,127 @@
+"""A content project: finds source/, reads every leaflet and booklet, checks cross-references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leaflet_builder.errors import Diagnostics
+from leaflet_builder.model import Booklet, Leaflet, Link, ProjectSettings, walk_inlines_of
+from leaflet_builder.source.leaflet import read_leaflet
+from leaflet_builder.source.settings import read_booklet, read_project_settings
+
+
+@dataclass
+class Project:
+    """Everything read from one `source/` folder: good content plus what was wrong."""
+
+    source_dir: Path
+    settings: ProjectSettings
+    leaflets: dict[str, Leaflet] = field(default_factory=dict)
+    booklets: dict[str, Booklet] = field(default_factory=dict)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    # slugs whose source had errors, and withdrawn ones (not built, outputs removed)
+    failed: set[str] = field(default_factory=set)
+    failed_booklets: set[str] = field(default_factory=set)
+    withdrawn: set[str] = field(default_factory=set)
+
+    @property
+    def root(self) -> Path:
+        return self.source_dir.parent
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.errors
+
+    def titles(self) -> dict[str, str]:
+        """Slug -> title of every readable leaflet (for `related` and leaflet links)."""
+        return {slug: leaflet.meta.title for slug, leaflet in self.leaflets.items()}
+
+
+def leaflet_paths(source_dir: Path) -> list[Path]:
+    return sorted(p for p in source_dir.glob("*.md") if p.is_file())
+
+
+def booklet_paths(source_dir: Path) -> list[Path]:
+    folder = source_dir / "booklets"
+    return sorted(p for p in folder.glob("*.y*ml") if p.is_file()) if folder.is_dir() else []
+
+
+def load_project(source_dir: Path) -> Project:
+    """Read a whole project. Errors are collected; a broken leaflet does not stop the others."""
+    source_dir = source_dir.resolve()
+    diagnostics = Diagnostics()
+    settings = read_project_settings(source_dir, diagnostics)
+    project = Project(source_dir, settings or ProjectSettings(), diagnostics=diagnostics)
+    for path in leaflet_paths(source_dir):
+        leaflet = read_leaflet(path, source_dir, project.settings, diagnostics)
+        if leaflet is None:
+            project.failed.add(path.stem)
+        elif leaflet.meta.status == "withdrawn":
+            project.withdrawn.add(leaflet.slug)
+        else:
+            project.leaflets[leaflet.slug] = leaflet
+    _check_leaflet_references(project)
+    for path in booklet_paths(source_dir):
+        result = read_booklet(path, source_dir, project.settings, diagnostics)
+        if result is None:
+            project.failed_booklets.add(path.stem)
+            continue
+        booklet, slug_lines = result
+        if _check_booklet_members(project, booklet, slug_lines):
+            project.booklets[booklet.slug] = booklet
+        else:
+            project.failed_booklets.add(booklet.slug)
+    return project
+
+
+def _check_leaflet_references(project: Project) -> None:
+    """`related` entries and `slug.md` links must name another leaflet of the project."""
+    known = set(project.leaflets) | project.failed | project.withdrawn
+    for slug, leaflet in sorted(project.leaflets.items()):
+        bad = False
+        lines = dict(leaflet.meta.field_lines)
+        for target in leaflet.meta.related:
+            if target == slug:
+                project.diagnostics.error(leaflet.path, lines.get("related", 1),
+                                          f"related: '{target}' is this leaflet itself")
+                bad = True
+            elif target not in known:
+                project.diagnostics.error(leaflet.path, lines.get("related", 1),
+                                          f"related: no leaflet '{target}' (no source/{target}.md)")
+                bad = True
+        for node, line in walk_inlines_of(leaflet.blocks):
+            if isinstance(node, Link) and node.target_slug and node.target_slug not in known:
+                project.diagnostics.error(leaflet.path, line, f"link to '{node.target_slug}.md': "
+                                          f"no such leaflet in source/")
+                bad = True
+        if bad:
+            del project.leaflets[slug]
+            project.failed.add(slug)
+
+
+def _check_booklet_members(project: Project, booklet: Booklet, slug_lines: dict[str, int]) -> bool:
+    ok = True
+    for slug in booklet.leaflets:
+        line = slug_lines.get(slug, 1)
+        if slug in project.withdrawn:
+            project.diagnostics.warn(booklet.path, line,
+                                     f"leaflet '{slug}' is withdrawn and is left out of the booklet")
+        elif slug in project.failed:
+            project.diagnostics.error(booklet.path, line,
+                                      f"leaflet '{slug}' has errors (see above); fix it to build "
+                                      "this booklet")
+            ok = False
+        elif slug not in project.leaflets:
+            project.diagnostics.error(booklet.path, line, f"no leaflet '{slug}' "
+                                                          f"(no source/{slug}.md)")
+            ok = False
+    if len(set(booklet.leaflets)) != len(booklet.leaflets):
+        project.diagnostics.error(booklet.path, 1, "a leaflet is listed twice in 'leaflets'")
+        ok = False
+    return ok
+
+
+def booklet_members(project: Project, booklet: Booklet) -> list[Leaflet]:
+    """The booklet's leaflets in its order, without withdrawn ones."""
+    return [project.leaflets[s] for s in booklet.leaflets if s in project.leaflets]

@@ -1,0 +1,55 @@
+"""The open-licensed fonts every PDF uses, installed as Python packages (same pages everywhere).
+
+Atkinson Hyperlegible (Braille Institute) is drawn for low-vision readers; Noto Sans covers
+the Latin letters it lacks (Welsh ŵ, ŷ and more); Noto Sans Arabic covers Arabic script.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from pathlib import Path
+
+# (package, family, [(file, weight, style)])
+FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("fontpkg_atkinson_hyperlegible", "Atkinson Hyperlegible", (
+        ("AtkinsonHyperlegible-Regular.ttf", "400", "normal"),
+        ("AtkinsonHyperlegible-Bold.ttf", "700", "normal"),
+        ("AtkinsonHyperlegible-Italic.ttf", "400", "italic"),
+        ("AtkinsonHyperlegible-BoldItalic.ttf", "700", "italic"),
+    )),
+    ("fontpkg_noto_sans", "Noto Sans", (
+        ("NotoSans[wdth,wght].ttf", "100 900", "normal"),
+        ("NotoSans-Italic[wdth,wght].ttf", "100 900", "italic"),
+    )),
+    ("fontpkg_noto_sans_arabic", "Noto Sans Arabic", (
+        ("NotoSansArabic[wdth,wght].ttf", "100 900", "normal"),
+    )),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def font_files() -> tuple[Path, ...]:
+    """The font files on this machine (for the URL fetcher's allow-list)."""
+    return tuple(path for path, _, _, _ in _faces())
+
+
+@functools.lru_cache(maxsize=1)
+def font_face_css() -> str:
+    """`@font-face` rules pointing at the packaged font files."""
+    rules = [
+        f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for path, family, weight, style in _faces()
+    ]
+    return "\n".join(rules)
+
+
+def _faces() -> list[tuple[Path, str, str, str]]:
+    faces = []
+    for package, family, files in FONT_PACKAGES:
+        folder = Path(importlib.import_module(package).__file__ or "").parent / "files"
+        for name, weight, style in files:
+            if (folder / name).is_file():
+                faces.append(((folder / name).resolve(), family, weight, style))
+    return faces

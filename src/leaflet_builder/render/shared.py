@@ -1,0 +1,86 @@
+"""What every format shows besides the body: the shared text blocks' data, dates, draft marks.
+
+The blocks themselves are templates in the layout (`templates/shared/*.html`); HTML, PDF and
+EPUB include them, and DOCX renders the same templates and converts their small HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from leaflet_builder.model import Asset, Booklet, Leaflet, Link
+from leaflet_builder.render import RenderContext
+
+DRAFT_LABEL = "DRAFT — not for patient use"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def format_date(day: dt.date | None) -> str:
+    """`21 November 2026`: unambiguous for every reader, whatever their locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+@dataclass(frozen=True)
+class PageTarget:
+    """How one format wants links and images written into the shared HTML pages."""
+
+    name: str  # "html", "pdf" or "epub"
+    xhtml: bool
+    link_href: Callable[[Link], str | None]
+    image_src: Callable[[Asset], str]
+    related_href: Callable[[str], str | None]
+
+
+def status_label(leaflet: Leaflet) -> str:
+    return {"draft": "Draft", "approved": "Approved", "withdrawn": "Withdrawn"}[leaflet.meta.status]
+
+
+def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> dict[str, Any]:
+    """The values the shared blocks and page templates of one leaflet use."""
+    meta = leaflet.meta
+    settings = ctx.settings
+    return {
+        "leaflet": leaflet,
+        "meta": meta,
+        "slug": leaflet.slug,
+        "lang": meta.language,
+        "dir": "rtl" if meta.is_rtl else "ltr",
+        "is_draft": meta.is_draft,
+        "draft_label": DRAFT_LABEL,
+        "status_label": status_label(leaflet),
+        "version_label": meta.version or "",
+        "footer_label": DRAFT_LABEL.split(" —")[0] if meta.is_draft else (
+            f"Version {meta.version}" if meta.version else ""),
+        "reviewed": format_date(meta.reviewed),
+        "review_due": format_date(meta.review_due),
+        "sources": meta.sources,
+        "format_date": format_date,
+        "related": [
+            {"slug": slug, "title": ctx.titles.get(slug, slug), "href": target.related_href(slug)}
+            for slug in meta.related
+        ],
+        "settings": settings,
+        "organisation": settings.organisation or "",
+        "target": target,
+        "qr": None,
+    }
+
+
+def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> dict[str, Any]:
+    """The values a booklet's cover, contents and back matter use."""
+    return {
+        "booklet": booklet,
+        "leaflets": leaflets,
+        "lang": booklet.language,
+        "dir": "rtl" if booklet.is_rtl else "ltr",
+        "is_draft": any(leaflet.meta.is_draft for leaflet in leaflets),
+        "draft_label": DRAFT_LABEL,
+        "settings": ctx.settings,
+        "organisation": ctx.settings.organisation or "",
+        "format_date": format_date,
+        "status_label": status_label,
+    }

@@ -1,0 +1,1 @@
+"""Reading stage: source files (Markdown, YAML) -> validated document model."""

@@ -1,0 +1,68 @@
+"""Checking image references: inside source/, real files, PNG or JPEG, within size bounds."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from leaflet_builder.errors import LeafletError
+from leaflet_builder.model import Asset
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def resolve_asset(src: str, source_dir: Path, path: Path, line: int) -> Asset:
+    """Check an image path written in `path` at `line` and describe the file it names."""
+    def fail(message: str) -> LeafletError:
+        return LeafletError(path, line, f"image '{src}': {message}")
+
+    if _SCHEME_RE.match(src) or src.startswith("//"):
+        raise fail("images must be local files inside source/ (URLs and file: links are not "
+                   "allowed; nothing is fetched from the network)")
+    posix = PurePosixPath(src.replace("\\", "/"))
+    if posix.is_absolute() or re.match(r"^[A-Za-z]:", src):
+        raise fail("absolute paths are not allowed; write the path relative to source/, "
+                   "e.g. images/diagram.png")
+    root = source_dir.resolve()
+    candidate = root.joinpath(*posix.parts)
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        raise fail("file not found (paths are relative to source/)") from None
+    if not resolved.is_relative_to(root):
+        raise fail("the path leads outside source/ (through '..' or a symbolic link)")
+    if not resolved.is_file():
+        raise fail("not a file")
+    size = resolved.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        raise fail(f"file is {size / 1e6:.1f} MB; images may be at most 20 MB")
+    media_type, width, height = _probe_image(resolved, fail)
+    return Asset(
+        path=resolved, relative=resolved.relative_to(root).as_posix(),
+        media_type=media_type, width=width, height=height,
+    )
+
+
+def _probe_image(path: Path, fail: Callable[[str], LeafletError]) -> tuple[str, int, int]:
+    """Read only the image header: format and pixel size (never decode a possible bomb)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise fail("not a readable PNG or JPEG image") from None
+    if kind not in MEDIA_TYPES:
+        raise fail(f"{kind} images are not supported; use PNG or JPEG")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise fail(f"{width}x{height} pixels is over the 40 megapixel limit")
+    if width < 1 or height < 1:
+        raise fail("image has no pixels")
+    return MEDIA_TYPES[kind], width, height

@@ -1,0 +1,117 @@
+"""Reading one leaflet file: front matter -> LeafletMeta, body -> blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from leaflet_builder.errors import Diagnostics, LeafletError
+from leaflet_builder.model import HeroImage, Leaflet, LeafletMeta, ProjectSettings, SourceRef
+from leaflet_builder.source.assets import resolve_asset
+from leaflet_builder.source.files import read_source_text
+from leaflet_builder.source.markdown import parse_body
+from leaflet_builder.source.schema import SLUG_RE, FrontMatter, report_validation_error
+from leaflet_builder.source.yamlmap import load_yaml_with_lines
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (front matter YAML, body, number of lines before the body)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise LeafletError(path, 1, "missing front matter: the file must start with a line '---', "
+                                    "then 'title:', 'summary:' and 'status:', then '---'")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 1
+    raise LeafletError(path, 1, "front matter is not closed: add a line '---' after the last field")
+
+
+def read_leaflet(
+    path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
+) -> Leaflet | None:
+    """Read and validate one leaflet; errors go to `diagnostics` and give None."""
+    slug = path.stem
+    errors_before = len(diagnostics.errors)
+    try:
+        if not SLUG_RE.match(slug):
+            raise LeafletError(path, 0, f"file name '{path.name}' is not a valid slug: use lowercase "
+                                        "letters, digits and hyphens, e.g. 'car-t-cell-therapy.md'")
+        text = read_source_text(path)
+        yaml_text, body, body_offset = split_front_matter(text, path)
+        data, lines = load_yaml_with_lines(yaml_text, path, first_line=2)
+        if not isinstance(data, dict):
+            raise LeafletError(path, 2, "front matter must be a set of 'field: value' lines")
+        try:
+            front = FrontMatter.model_validate(data)
+        except ValidationError as exc:
+            report_validation_error(exc, path, lines, diagnostics)
+            front = None
+        blocks = parse_body(body, path, source_dir, body_offset, diagnostics)
+    except LeafletError as exc:
+        diagnostics.items.append(exc.diagnostic)
+        return None
+    if front is None:
+        return None
+
+    def line_of(*key: str | int) -> int:
+        return lines.get(tuple(key), 1)
+
+    _check_approval(front, path, line_of, diagnostics)
+    hero = None
+    if front.image is not None:
+        try:
+            hero = HeroImage(resolve_asset(front.image.src, source_dir, path, line_of("image", "src")),
+                             front.image.alt)
+        except LeafletError as exc:
+            diagnostics.items.append(exc.diagnostic)
+    review_due = front.review_due
+    if review_due is None and front.reviewed is not None:
+        review_due = _add_years(front.reviewed, settings.review_interval_years)
+    if len(diagnostics.errors) > errors_before:
+        return None
+    meta = LeafletMeta(
+        title=front.title, summary=front.summary, status=front.status,
+        language=front.language or settings.language, kind=front.kind,
+        pronunciation=front.pronunciation, part_of_speech=front.part_of_speech,
+        origin=front.origin, reviewed=front.reviewed, reviewer=front.reviewer,
+        review_due=review_due, version=front.version,
+        sources=tuple(SourceRef(s.title, s.url, s.accessed) for s in front.sources),
+        related=tuple(front.related), tags=tuple(front.tags), image=hero,
+        field_lines=tuple((str(key[0]), line) for key, line in lines.items() if len(key) == 1),
+    )
+    return Leaflet(slug=slug, path=path, meta=meta, blocks=blocks,
+                   source_date=_source_date(front, path))
+
+
+def _check_approval(
+    front: FrontMatter, path: Path, line_of: Callable[..., int], diagnostics: Diagnostics
+) -> None:
+    """An approved leaflet must say who reviewed it and when (SOURCE-FORMAT: required when approved)."""
+    if front.status != "approved":
+        return
+    for key in ("reviewed", "reviewer"):
+        if getattr(front, key) is None:
+            diagnostics.error(path, line_of("status"),
+                              f"{key}: required when status is 'approved'")
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _source_date(front: FrontMatter, path: Path) -> dt.datetime:
+    """The date the content itself states (review, else latest source access), else the file's.
+
+    Output dates come from here rather than the clock, so rebuilding changes nothing.
+    """
+    dates = [d for d in [front.reviewed, *(s.accessed for s in front.sources)] if d is not None]
+    if dates:
+        day = max(dates)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.timezone.utc)

@@ -1,0 +1,305 @@
+"""Markdown body -> document model blocks, each carrying the file line it came from."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+from leaflet_builder.errors import Diagnostics, LeafletError
+from leaflet_builder.model import (
+    Align, Block, Callout, CalloutKind, Code, Emphasis, Heading, Image, Inline, LineBreak, Link,
+    ListBlock, ListItem, Paragraph, Strong, Table, TableCell, Text, plain_text,
+)
+from leaflet_builder.source.assets import resolve_asset
+
+CALLOUT_KINDS: tuple[CalloutKind, ...] = ("note", "tip", "warning")
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+MAX_NESTING = 20
+_LEAFLET_LINK_RE = re.compile(r"^(?:\./)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def make_parser() -> MarkdownIt:
+    """CommonMark + GFM tables + `:::` containers; raw HTML parsed only so it can be dropped."""
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING + 10})
+    md.enable("table")
+    container_plugin(md, name="callout", validate=lambda *args: True)
+    # markdown-it silently turns links with unsafe schemes into text; we want to see them
+    # so the author gets an error instead of a leaflet that shows `[x](javascript:...)`.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+_PARSER = make_parser()
+
+
+@dataclass
+class _Reader:
+    """Per-file state while converting tokens: where we are and what was found."""
+
+    path: Path
+    source_dir: Path
+    line_offset: int
+    diagnostics: Diagnostics
+    anchors: set[str] = field(default_factory=set)
+    last_heading_level: int = 0
+
+    def line(self, token: Token) -> int:
+        return (token.map[0] if token.map else 0) + 1 + self.line_offset
+
+    def fail(self, line: int, message: str) -> LeafletError:
+        return LeafletError(self.path, line, message)
+
+
+def parse_body(
+    text: str, path: Path, source_dir: Path, line_offset: int, diagnostics: Diagnostics
+) -> tuple[Block, ...]:
+    """Parse a Markdown body that starts at file line `line_offset + 1`."""
+    tokens = _PARSER.parse(text)
+    reader = _Reader(path, source_dir, line_offset, diagnostics)
+    blocks, end = _read_blocks(reader, tokens, 0, close=None, depth=0)
+    assert end == len(tokens)
+    return tuple(blocks)
+
+
+def _read_blocks(
+    reader: _Reader, tokens: list[Token], index: int, close: str | None, depth: int
+) -> tuple[list[Block], int]:
+    """Read blocks from `index` until the token type `close`; return them and the next index."""
+    if depth > MAX_NESTING:
+        raise reader.fail(reader.line(tokens[index]) if index < len(tokens) else 0,
+                          f"lists and callouts are nested more than {MAX_NESTING} levels deep")
+    blocks: list[Block] = []
+    while index < len(tokens):
+        token = tokens[index]
+        if close is not None and token.type == close:
+            return blocks, index + 1
+        handler = _BLOCK_HANDLERS.get(token.type)
+        if handler is None:
+            raise reader.fail(reader.line(token), f"unsupported Markdown ({token.type})")
+        new_blocks, index = handler(reader, tokens, index, depth)
+        blocks.extend(new_blocks)
+    return blocks, index
+
+
+def _heading(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
+    token, inline = tokens[i], tokens[i + 1]
+    line = reader.line(token)
+    source_level = int(token.tag[1])
+    if source_level == 1:
+        raise reader.fail(line, "headings start at '##' (the title comes from the front matter's "
+                                "'title'); change '#' to '##'")
+    level = source_level - 1
+    if depth == 0 and level > reader.last_heading_level + 1:
+        raise reader.fail(line, f"heading level jumps from {'#' * (reader.last_heading_level + 1)}"
+                                f" to {'#' * source_level}; do not skip levels")
+    if depth == 0:
+        reader.last_heading_level = level
+    children = _inlines(reader, inline, line, allow_images=False, where="a heading")
+    return [Heading(level, children, _unique_anchor(reader, plain_text(children)), line)], i + 3
+
+
+def _paragraph(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
+    inline = tokens[i + 1]
+    line = reader.line(tokens[i])
+    images: list[Image] = []
+    children = _inlines(reader, inline, line, allow_images=True, where="", images=images)
+    blocks: list[Block] = []
+    if plain_text(children).strip():
+        blocks.append(Paragraph(children, line))
+    blocks.extend(images)
+    return blocks, i + 3
+
+
+def _list(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
+    token = tokens[i]
+    ordered = token.type == "ordered_list_open"
+    close = "ordered_list_close" if ordered else "bullet_list_close"
+    start = int(token.attrGet("start") or 1) if ordered else 1
+    items: list[ListItem] = []
+    i += 1
+    while tokens[i].type != close:
+        item_token = tokens[i]
+        blocks, i = _read_blocks(reader, tokens, i + 1, "list_item_close", depth + 1)
+        items.append(ListItem(tuple(blocks), reader.line(item_token)))
+    return [ListBlock(ordered, tuple(items), reader.line(token), start)], i + 1
+
+
+def _table(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
+    line = reader.line(tokens[i])
+    header: list[TableCell] = []
+    rows: list[tuple[TableCell, ...]] = []
+    row: list[TableCell] = []
+    i += 1
+    while tokens[i].type != "table_close":
+        token = tokens[i]
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            match = re.search(r"text-align:(left|center|right)", style)
+            align = cast(Align, match.group(1)) if match else None
+            cell_line = reader.line(tokens[i + 1]) if tokens[i + 1].map else line
+            children = _inlines(reader, tokens[i + 1], cell_line, allow_images=False,
+                                where="a table cell")
+            row.append(TableCell(children, align))
+            i += 3
+            continue
+        if token.type == "tr_close":
+            if not header:
+                header = row
+            else:
+                rows.append(tuple(row))
+            row = []
+        i += 1
+    return [Table(tuple(header), tuple(rows), line)], i + 1
+
+
+def _callout(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
+    token = tokens[i]
+    line = reader.line(token)
+    kind, _, title = token.info.strip().partition(" ")
+    if kind not in CALLOUT_KINDS:
+        raise reader.fail(line, f"unknown callout kind '{kind}'; use one of: "
+                                f"{', '.join(CALLOUT_KINDS)} (e.g. '::: warning Call us if')")
+    title_inlines: tuple[Inline, ...] = (Text(title.strip()),) if title.strip() else ()
+    blocks, i = _read_blocks(reader, tokens, i + 1, "container_callout_close", depth + 1)
+    if not blocks and not title_inlines:
+        raise reader.fail(line, "empty callout: give it a title or some text, or remove it")
+    return [Callout(cast(CalloutKind, kind), title_inlines, tuple(blocks), line)], i
+
+
+def _raw_html(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
+    reader.diagnostics.warn(reader.path, reader.line(tokens[i]),
+                            "raw HTML is not allowed in leaflets and was left out")
+    return [], i + 1
+
+
+def _rule(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
+    reader.diagnostics.warn(reader.path, reader.line(tokens[i]),
+                            "horizontal rules (---) are not used in leaflets and were left out; "
+                            "use a heading to start a new section")
+    return [], i + 1
+
+
+def _refuse(message: str) -> Callable[[_Reader, list[Token], int, int], tuple[list[Block], int]]:
+    def handler(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
+        raise reader.fail(reader.line(tokens[i]), message)
+    return handler
+
+
+_BLOCK_HANDLERS: dict[str, Callable[[_Reader, list[Token], int, int], tuple[list[Block], int]]] = {
+    "heading_open": _heading,
+    "paragraph_open": _paragraph,
+    "bullet_list_open": _list,
+    "ordered_list_open": _list,
+    "table_open": _table,
+    "container_callout_open": _callout,
+    "html_block": _raw_html,
+    "hr": _rule,
+    "blockquote_open": _refuse("block quotes (>) are not supported; use a callout "
+                               "(::: note Title ... :::) instead"),
+    "fence": _refuse("code blocks are not supported in patient leaflets; write the text as a "
+                     "paragraph or a list"),
+    "code_block": _refuse("indented text is read as a code block, which leaflets do not "
+                          "support; remove the indentation"),
+}
+
+
+def _inlines(
+    reader: _Reader, token: Token, line: int, *, allow_images: bool, where: str,
+    images: list[Image] | None = None,
+) -> tuple[Inline, ...]:
+    """Convert an inline token's children into model inlines (images go to `images`)."""
+    stack: list[tuple[str, list[Inline], Token | None]] = [("root", [], None)]
+    current_line = line
+    for child in token.children or []:
+        kind = child.type
+        if kind == "text":
+            stack[-1][1].append(Text(child.content))
+        elif kind == "softbreak":
+            stack[-1][1].append(Text(" "))
+            current_line += 1
+        elif kind == "hardbreak":
+            stack[-1][1].append(LineBreak())
+            current_line += 1
+        elif kind == "code_inline":
+            stack[-1][1].append(Code(child.content))
+        elif kind in ("strong_open", "em_open", "link_open"):
+            stack.append((kind, [], child))
+        elif kind in ("strong_close", "em_close", "link_close"):
+            opener, children, open_token = stack.pop()
+            stack[-1][1].append(_close_inline(reader, opener, tuple(children), open_token,
+                                              current_line))
+        elif kind == "image":
+            if not allow_images or images is None:
+                raise reader.fail(current_line, f"images cannot be inside {where}; put the image "
+                                                "in a paragraph of its own")
+            src = str(child.attrGet("src") or "")
+            alt = plain_text(_inlines(reader, child, current_line, allow_images=False,
+                                      where="image alt text"))
+            asset = resolve_asset(src, reader.source_dir, reader.path, current_line)
+            images.append(Image(asset, alt.strip(), current_line, str(child.attrGet("title") or "")))
+        elif kind == "html_inline":
+            reader.diagnostics.warn(reader.path, current_line,
+                                    f"raw HTML {child.content!r} is not allowed and was left out")
+        else:
+            raise reader.fail(current_line, f"unsupported Markdown ({kind})")
+    return tuple(_merge_text(stack[0][1]))
+
+
+def _close_inline(
+    reader: _Reader, opener: str, children: tuple[Inline, ...], token: Token | None, line: int
+) -> Inline:
+    if opener == "strong_open":
+        return Strong(children)
+    if opener == "em_open":
+        return Emphasis(children)
+    assert token is not None
+    href = str(token.attrGet("href") or "").strip()
+    leaflet = _LEAFLET_LINK_RE.match(href)
+    if leaflet:
+        return Link("", children, target_slug=leaflet.group(1))
+    scheme = _SCHEME_RE.match(href)
+    if scheme is None:
+        raise reader.fail(line, f"link '{href}': write a full address (https://...), mailto:, "
+                                "tel:, or another leaflet as 'slug.md'")
+    if scheme.group(1).lower() not in LINK_SCHEMES:
+        raise reader.fail(line, f"link '{href}': the '{scheme.group(1)}:' scheme is not allowed; "
+                                "links may be http, https, mailto or tel")
+    return Link(href, children)
+
+
+def _merge_text(inlines: list[Inline]) -> list[Inline]:
+    """Join neighbouring text nodes so renderers see whole runs."""
+    merged: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        else:
+            merged.append(node)
+    return merged
+
+
+def _unique_anchor(reader: _Reader, text: str) -> str:
+    base = slugify(text) or "section"
+    anchor, n = base, 2
+    while anchor in reader.anchors:
+        anchor, n = f"{base}-{n}", n + 1
+    reader.anchors.add(anchor)
+    return anchor
+
+
+def slugify(text: str) -> str:
+    """A URL- and XML-id-safe anchor from heading text (letters of any script kept)."""
+    normal = unicodedata.normalize("NFKD", text.lower())
+    kept = "".join(c for c in normal if not unicodedata.combining(c))
+    words = re.findall(r"\w+", kept)
+    anchor = "-".join(words)
+    return f"s-{anchor}" if anchor and not anchor[0].isalpha() else anchor

@@ -1,0 +1,74 @@
+"""Reading `project.yaml` and booklet files into settings and Booklet models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from leaflet_builder.errors import Diagnostics, LeafletError
+from leaflet_builder.model import Booklet, CheckSettings, HeroImage, ProjectSettings
+from leaflet_builder.source.assets import resolve_asset
+from leaflet_builder.source.files import read_source_text
+from leaflet_builder.source.schema import SLUG_RE, BookletSchema, ProjectSchema, report_validation_error
+from leaflet_builder.source.yamlmap import load_yaml_with_lines
+
+
+def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> ProjectSettings | None:
+    """Read `source/project.yaml` if present; None (with errors reported) when it is invalid."""
+    path = source_dir / "project.yaml"
+    if not path.exists():
+        return ProjectSettings()
+    try:
+        data, lines = load_yaml_with_lines(read_source_text(path), path)
+        if data is None:
+            return ProjectSettings()
+        if not isinstance(data, dict):
+            raise LeafletError(path, 1, "project.yaml must be a set of 'setting: value' lines")
+        schema = ProjectSchema.model_validate(data)
+    except LeafletError as exc:
+        diagnostics.items.append(exc.diagnostic)
+        return None
+    except ValidationError as exc:
+        report_validation_error(exc, path, lines, diagnostics)
+        return None
+    return ProjectSettings(
+        organisation=schema.organisation, language=schema.language, contact=schema.contact,
+        base_url=schema.base_url, review_interval_years=schema.review_interval_years,
+        default_layout=schema.default_layout, feedback=schema.feedback,
+        other_formats=schema.other_formats,
+        check=CheckSettings(schema.check.max_grade, tuple(schema.check.plain_terms),
+                            tuple(schema.check.disable)),
+    )
+
+
+def read_booklet(
+    path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
+) -> tuple[Booklet, dict[str, int]] | None:
+    """Read one booklet; return it with the line of each listed slug, or None on errors."""
+    try:
+        if not SLUG_RE.match(path.stem):
+            raise LeafletError(path, 0, f"file name '{path.name}' is not a valid slug: use "
+                                        "lowercase letters, digits and hyphens")
+        data, lines = load_yaml_with_lines(read_source_text(path), path)
+        if not isinstance(data, dict):
+            raise LeafletError(path, 1, "a booklet must be a set of 'field: value' lines "
+                                        "with at least 'title' and 'leaflets'")
+        schema = BookletSchema.model_validate(data)
+        cover = None
+        if schema.cover is not None:
+            asset = resolve_asset(schema.cover.src, source_dir, path, lines.get(("cover", "src"), 1))
+            cover = HeroImage(asset, schema.cover.alt)
+    except LeafletError as exc:
+        diagnostics.items.append(exc.diagnostic)
+        return None
+    except ValidationError as exc:
+        report_validation_error(exc, path, lines, diagnostics)
+        return None
+    slug_lines = {slug: lines.get(("leaflets", i), 1) for i, slug in enumerate(schema.leaflets)}
+    booklet = Booklet(
+        slug=path.stem, path=path, title=schema.title,
+        language=schema.language or settings.language, leaflets=tuple(schema.leaflets),
+        subtitle=schema.subtitle, cover=cover,
+    )
+    return booklet, slug_lines

@@ -53,6 +53,10 @@ def read_leaflet(
     except LeafletError as exc:
         diagnostics.items.append(exc.diagnostic)
         return None
+    except RecursionError:
+        diagnostics.error(path, 0, "the text is nested too deeply to read; simplify the lists "
+                                   "or emphasis")
+        return None
     if front is None:
         return None
 

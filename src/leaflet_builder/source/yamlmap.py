@@ -45,6 +45,12 @@ def load_yaml_with_lines(text: str, path: Path, first_line: int = 1) -> tuple[An
         raise LeafletError(path, line, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:  # e.g. a tag that would construct an object
         raise LeafletError(path, first_line, f"YAML error: {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # a scalar YAML resolves but cannot build, e.g. the date 2026-13-45
+        line, key = _first_bad_scalar(loader_node_or_none(text), first_line, "")
+        raise LeafletError(path, line or first_line,
+                           f"{key or 'value'}: invalid value ({exc}); dates are written "
+                           "YYYY-MM-DD") from None
     finally:
         loader.dispose()
     lines: dict[LinePath, int] = {}
@@ -72,3 +78,36 @@ def line_for(lines: dict[LinePath, int], loc: tuple[Any, ...], default: int = 1)
         if key in lines:
             return lines[key]
     return default
+
+
+def loader_node_or_none(text: str) -> Node | None:
+    """Compose (without constructing) the YAML, to find which scalar failed to build."""
+    loader = _SafeNoAliasLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _first_bad_scalar(node: Node | None, first_line: int, key: str) -> tuple[int, str]:
+    """The line and key of the first scalar that the safe constructor cannot build."""
+    if node is None:
+        return 0, key
+    if isinstance(node, ScalarNode):
+        try:
+            yaml.SafeLoader("").construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError):
+            return first_line + node.start_mark.line, key
+        return 0, key
+    children: list[tuple[str, Node]] = []
+    if isinstance(node, MappingNode):
+        children = [(f"{key}.{k.value}" if key else str(k.value), v) for k, v in node.value]
+    elif isinstance(node, SequenceNode):
+        children = [(f"{key}.{i}", v) for i, v in enumerate(node.value)]
+    for child_key, child in children:
+        line, found = _first_bad_scalar(child, first_line, child_key)
+        if line:
+            return line, found
+    return 0, key

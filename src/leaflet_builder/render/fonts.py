@@ -1,7 +1,9 @@
 """The open-licensed fonts every PDF uses, installed as Python packages (same pages everywhere).
 
 Atkinson Hyperlegible (Braille Institute) is drawn for low-vision readers; Noto Sans covers
-the Latin letters it lacks (Welsh ŵ, ŷ and more); Noto Sans Arabic covers Arabic script.
+the Latin letters it lacks (Welsh ŵ, ŷ and more); Noto Sans Arabic covers Arabic script; IBM Plex
+Mono sets code. No system font is named anywhere in the stylesheets, so a glyph none of these has
+is a visible gap on every machine alike rather than a silent difference between machines.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     ("fontpkg_noto_sans_arabic", "Noto Sans Arabic", (
         ("NotoSansArabic[wdth,wght].ttf", "100 900", "normal"),
     )),
+    ("fontpkg_ibm_plex_mono", "IBM Plex Mono", (
+        ("IBMPlexMono-Regular.ttf", "400", "normal"),
+        ("IBMPlexMono-Bold.ttf", "700", "normal"),
+        ("IBMPlexMono-Italic.ttf", "400", "italic"),
+    )),
 )
+
+# the family names a PDF may contain (tests and `leaflet check` compare embedded fonts with it)
+PACKAGED_FAMILIES: tuple[str, ...] = tuple(family for _, family, _ in FONT_PACKAGES)
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import functools
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
-from leaflet_builder.model import Asset, Booklet, Leaflet, Link
+from markupsafe import Markup
+
+from leaflet_builder.errors import LeafletError
+from leaflet_builder.model import Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.fetcher import ConfinedFetcher
 from leaflet_builder.render.fonts import font_face_css, font_files
-from leaflet_builder.render.pages import css_string, layout_css, render_leaflet_page
-from leaflet_builder.render.shared import PageTarget, leaflet_view
+from leaflet_builder.render.pages import css_string, layout_css, render_leaflet_page, render_template
+from leaflet_builder.render.qr import qr_view
+from leaflet_builder.render.shared import DRAFT_LABEL, PageTarget, booklet_view, leaflet_view
+
+BOOKLET_STYLESHEET = "booklet.css"
+WATERMARK_TEMPLATE = "pdf/watermark.svg"
+BOOKLET_TEMPLATE = "pdf/booklet.html"
 
 
 def _link_href(link: Link) -> str | None:
@@ -22,6 +34,28 @@ PDF_TARGET = PageTarget(
     name="pdf", xhtml=False, link_href=_link_href, image_src=lambda asset: asset.path.as_uri(),
     related_href=lambda slug: None,
 )
+
+
+def booklet_target(members: frozenset[str]) -> PageTarget:
+    """Links between leaflets of one booklet become links inside the PDF."""
+
+    def link_href(link: Link) -> str | None:
+        if link.target_slug:
+            return f"#leaflet-{link.target_slug}" if link.target_slug in members else None
+        return link.href
+
+    return PageTarget(
+        name="pdf", xhtml=False, link_href=link_href, image_src=lambda asset: asset.path.as_uri(),
+        related_href=lambda slug: f"#leaflet-{slug}" if slug in members else None,
+    )
+
+
+@dataclass(frozen=True)
+class PdfMeta:
+    """What the PDF says about itself: fixed by the content, so a rebuild is byte-identical."""
+
+    identity: str  # layout, kind and slug: the stable part of the file identifier (/ID)
+    date: dt.datetime
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,6 +72,21 @@ def footer_css(title: str, label: str) -> str:
     return f"@page {{ @bottom-left {{ content: {css_string(text)}; }} }}"
 
 
+def watermark_css(ctx: RenderContext) -> str:
+    """A draft's DRAFT mark as every page's background: painted, never read out as content."""
+    svg = render_template(ctx, WATERMARK_TEMPLATE, {"label": DRAFT_LABEL.split(" —")[0]})
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'@page {{ background-image: url("{uri}"); background-repeat: no-repeat; '
+            "background-position: center; background-size: contain; }")
+
+
+def document_date(ctx: RenderContext, *dates: dt.datetime) -> dt.datetime:
+    """The build date when the build sets one, else the latest source date: never the clock."""
+    if ctx.build_date is not None:
+        return ctx.build_date
+    return max(dates, default=dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))
+
+
 class PdfRenderer:
     format = "pdf"
     extension = "pdf"
@@ -45,24 +94,95 @@ class PdfRenderer:
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
         view = leaflet_view(leaflet, ctx, PDF_TARGET)
-        css = "\n".join([font_face_css(), layout_css(ctx), footer_css(leaflet.meta.title,
-                                                                        view["footer_label"])])
-        page = render_leaflet_page(leaflet, ctx, PDF_TARGET, inline_css=css)
-        return self._write(page, ctx, leaflet.meta.title, leaflet.meta.language)
+        css = [font_face_css(), layout_css(ctx), footer_css(leaflet.meta.title, view["footer_label"])]
+        if leaflet.meta.is_draft:
+            css.append(watermark_css(ctx))
+        page = render_leaflet_page(leaflet, ctx, PDF_TARGET, inline_css="\n".join(css),
+                                   qr=qr_view(ctx.settings, leaflet.slug))
+        meta = PdfMeta(f"{ctx.layout.name}/leaflet/{leaflet.slug}",
+                       document_date(ctx, leaflet.source_date))
+        return _write(page, ctx, meta, leaflet.path)
 
     def render_booklet(self, booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> bytes:
-        raise NotImplementedError("booklet PDFs arrive with the print issue")
+        target = booklet_target(frozenset(leaflet.slug for leaflet in leaflets))
+        view = booklet_view(booklet, leaflets, ctx)
+        items = []
+        for leaflet in leaflets:
+            leaflet_data = leaflet_view(leaflet, ctx, target)
+            leaflet_data["qr"] = qr_view(ctx.settings, leaflet.slug)
+            items.append({
+                "slug": leaflet.slug, "title": leaflet.meta.title, "lang": leaflet_data["lang"],
+                "dir": leaflet_data["dir"],
+                # rendered by the same template a single leaflet uses: one design, one place
+                "body": Markup(render_template(ctx, "leaflet_body.html", leaflet_data)),
+            })
+        label = "DRAFT" if view["is_draft"] else ""
+        css = [font_face_css(), layout_css(ctx), ctx.layout.read_text(BOOKLET_STYLESHEET),
+               footer_css(booklet.title, label)]
+        if view["is_draft"]:
+            css.append(watermark_css(ctx))
+        cover = booklet.cover
+        page = render_template(ctx, BOOKLET_TEMPLATE, {
+            **view, "items": items, "inline_css": Markup("\n".join(css)),
+            "cover_src": cover.asset.path.as_uri() if cover else None,
+        })
+        meta = PdfMeta(f"{ctx.layout.name}/booklet/{booklet.slug}",
+                       document_date(ctx, *(leaflet.source_date for leaflet in leaflets)))
+        return _write(page, ctx, meta, booklet.path)
 
-    def _write(self, page: str, ctx: RenderContext, title: str, language: str) -> bytes:
-        from weasyprint import HTML
 
-        fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()))
-        document = HTML(string=page, base_url=ctx.source_dir.as_uri() + "/", url_fetcher=fetcher)
+def _write(page: str, ctx: RenderContext, meta: PdfMeta, source: Any) -> bytes:
+    from weasyprint import HTML
+
+    fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()))
+    html = HTML(string=page, base_url=ctx.source_dir.as_uri() + "/", url_fetcher=fetcher)
+    document = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=False)
+    when = meta.date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    document.metadata.created = when
+    document.metadata.modified = when
+    document.metadata.generator = "leaflet-builder"
+    # /ID: stable for one output (same file, new version keeps its first half), per PDF spec
+    identifier = hashlib.sha256(f"{meta.identity}|{when}".encode()).hexdigest()[:32].encode()
+    try:
         pdf: bytes = document.write_pdf(
-            pdf_variant="pdf/ua-1", font_config=_font_config(), pdf_tags=True,
-            presentational_hints=False,
+            pdf_variant="pdf/ua-1", pdf_identifier=identifier, finisher=_finish,
         )
-        return pdf
+    except Exception as exc:  # WeasyPrint's own errors reach the user as a located message
+        raise LeafletError(source, 0, f"could not lay out the PDF: {type(exc).__name__}: {exc}"
+                           ) from exc
+    return pdf
+
+
+def _finish(document: Any, pdf: Any) -> None:
+    """Last touches WeasyPrint leaves out of its PDF/UA-1 output."""
+    _add_header_scopes(pdf)
+
+
+def _add_header_scopes(pdf: Any) -> None:
+    """Give every table header cell a /Scope (Column in a THead, Row elsewhere), as PDF/UA asks."""
+    import pydyf
+
+    by_number = {obj.number: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
+    for obj in by_number.values():
+        if obj.get("Type") != "/StructElem" or obj.get("S") != "/TH":
+            continue
+        row = by_number.get(_reference_number(obj.get("P")))
+        group = by_number.get(_reference_number(row.get("P"))) if row is not None else None
+        scope = "/Column" if group is not None and group.get("S") == "/THead" else "/Row"
+        attributes = obj.get("A")
+        if isinstance(attributes, pydyf.Dictionary):
+            attributes["Scope"] = scope
+        else:
+            obj["A"] = pydyf.Dictionary({"O": "/Table", "Scope": scope})
+
+
+def _reference_number(reference: Any) -> int | None:
+    # pydyf writes references as b"<number> 0 R"
+    if isinstance(reference, (bytes, str)):
+        text = reference.decode() if isinstance(reference, bytes) else reference
+        head = text.split(" ", 1)[0]
+        return int(head) if head.isdigit() else None
+    return None
 
 
 RENDERER = PdfRenderer()

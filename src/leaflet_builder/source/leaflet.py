@@ -39,7 +39,7 @@ def read_leaflet(
         if not SLUG_RE.match(slug):
             raise LeafletError(path, 0, f"file name '{path.name}' is not a valid slug: use lowercase "
                                         "letters, digits and hyphens, e.g. 'car-t-cell-therapy.md'")
-        text = read_source_text(path)
+        text = read_source_text(path, root=source_dir)
         yaml_text, body, body_offset = split_front_matter(text, path)
         data, lines = load_yaml_with_lines(yaml_text, path, first_line=2)
         if not isinstance(data, dict):

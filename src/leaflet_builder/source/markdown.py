@@ -23,13 +23,17 @@ from leaflet_builder.source.assets import resolve_asset
 CALLOUT_KINDS: tuple[CalloutKind, ...] = ("note", "tip", "warning")
 LINK_SCHEMES = ("http", "https", "mailto", "tel")
 MAX_NESTING = 20
+MARKDOWN_IT_NESTING = 6 * MAX_NESTING
 _LEAFLET_LINK_RE = re.compile(r"^(?:\./)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def make_parser() -> MarkdownIt:
     """CommonMark + GFM tables + `:::` containers; raw HTML parsed only so it can be dropped."""
-    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING + 10})
+    # markdown-it stops parsing (silently dropping the rest) at maxNesting token levels; a list
+    # costs two levels, so keep its bound far above ours: our own check then reports too-deep
+    # nesting as an error instead of content quietly going missing.
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MARKDOWN_IT_NESTING})
     md.enable("table")
     container_plugin(md, name="callout", validate=lambda *args: True)
     # markdown-it silently turns links with unsafe schemes into text; we want to see them
@@ -63,9 +67,13 @@ def parse_body(
     text: str, path: Path, source_dir: Path, line_offset: int, diagnostics: Diagnostics
 ) -> tuple[Block, ...]:
     """Parse a Markdown body that starts at file line `line_offset + 1`."""
-    tokens = _PARSER.parse(text)
-    reader = _Reader(path, source_dir, line_offset, diagnostics)
-    blocks, end = _read_blocks(reader, tokens, 0, close=None, depth=0)
+    try:
+        tokens = _PARSER.parse(text)
+        reader = _Reader(path, source_dir, line_offset, diagnostics)
+        blocks, end = _read_blocks(reader, tokens, 0, close=None, depth=0)
+    except RecursionError:  # belt and braces: the nesting bounds should come first
+        raise LeafletError(path, line_offset + 1, "the text is nested too deeply to read — "
+                                                  "simplify the lists, callouts or emphasis") from None
     assert end == len(tokens)
     return tuple(blocks)
 
@@ -76,7 +84,8 @@ def _read_blocks(
     """Read blocks from `index` until the token type `close`; return them and the next index."""
     if depth > MAX_NESTING:
         raise reader.fail(reader.line(tokens[index]) if index < len(tokens) else 0,
-                          f"lists and callouts are nested more than {MAX_NESTING} levels deep")
+                          f"lists and callouts are nested more than {MAX_NESTING} levels "
+                          "deep — use fewer levels (split the list or start a new section)")
     blocks: list[Block] = []
     while index < len(tokens):
         token = tokens[index]
@@ -232,6 +241,10 @@ def _inlines(
         elif kind == "code_inline":
             stack[-1][1].append(Code(child.content))
         elif kind in ("strong_open", "em_open", "link_open"):
+            if len(stack) > MAX_NESTING:
+                raise reader.fail(current_line, f"emphasis and links are nested more than "
+                                                f"{MAX_NESTING} levels deep — simplify the "
+                                                "* and _ marks")
             stack.append((kind, [], child))
         elif kind in ("strong_close", "em_close", "link_close"):
             opener, children, open_token = stack.pop()

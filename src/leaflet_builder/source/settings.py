@@ -20,7 +20,7 @@ def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> Project
     if not path.exists():
         return ProjectSettings()
     try:
-        data, lines = load_yaml_with_lines(read_source_text(path), path)
+        data, lines = load_yaml_with_lines(read_source_text(path, root=source_dir), path)
         if data is None:
             return ProjectSettings()
         if not isinstance(data, dict):
@@ -50,7 +50,7 @@ def read_booklet(
         if not SLUG_RE.match(path.stem):
             raise LeafletError(path, 0, f"file name '{path.name}' is not a valid slug: use "
                                         "lowercase letters, digits and hyphens")
-        data, lines = load_yaml_with_lines(read_source_text(path), path)
+        data, lines = load_yaml_with_lines(read_source_text(path, root=source_dir), path)
         if not isinstance(data, dict):
             raise LeafletError(path, 1, "a booklet must be a set of 'field: value' lines "
                                         "with at least 'title' and 'leaflets'")

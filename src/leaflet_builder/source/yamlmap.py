@@ -6,25 +6,79 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.constructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.source.files import FORBIDDEN_CHARS_RE, describe_forbidden_char
 
 LinePath = tuple[str | int, ...]
 
 
-class _SafeNoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (`*name`): they are how YAML bombs expand."""
+MAX_YAML_DEPTH = 20
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+
+class _SafeNoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (`*name`, how YAML bombs expand), deep nesting (a
+    recursion bomb for the composer) and keys given twice (the first value would be lost)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed in leaflet sources",
-                event.start_mark,
+                None, None, "YAML aliases (*name) are not allowed in leaflet sources — "
+                "write the value out in full", event.start_mark,
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"values are nested more than {MAX_YAML_DEPTH} levels deep — "
+                    "use a flatter structure",
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            node: Node | None = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, MappingNode):
+            _refuse_duplicate_keys(node)
+        return node
+
+
+def _refuse_duplicate_keys(node: MappingNode) -> None:
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        if isinstance(key_node, ScalarNode):
+            if key_node.value in seen:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"'{key_node.value}' is given twice — keep one of them "
+                    "(the first would be silently lost)", key_node.start_mark,
+                )
+            seen.add(key_node.value)
+
+
+def _check_scalars(node: Node, path: Path, first_line: int) -> None:
+    """Refuse text XML cannot carry (YAML escapes such as "\\x01" or "\\ud800" can make it)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ScalarNode):
+            bad = FORBIDDEN_CHARS_RE.search(current.value)
+            if bad is not None:
+                raise LeafletError(
+                    path, first_line + current.start_mark.line,
+                    f"the value contains the control character "
+                    f"{describe_forbidden_char(bad.group())}, which no output format can carry "
+                    "— remove it (check for escapes such as \\x01 in quoted text)",
+                )
+        elif isinstance(current, MappingNode):
+            for key_node, value_node in current.value:
+                stack.extend((key_node, value_node))
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
 
 
 def load_yaml_with_lines(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[LinePath, int]]:
@@ -37,25 +91,47 @@ def load_yaml_with_lines(text: str, path: Path, first_line: int = 1) -> tuple[An
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        _check_scalars(node, path, first_line)
         data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:  # a tag that would construct an object
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else first_line
+        raise LeafletError(path, line, f"YAML: {_describe_constructor_error(exc)}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else first_line
         problem = exc.problem or exc.context or "invalid YAML"
         raise LeafletError(path, line, f"YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:  # e.g. a tag that would construct an object
-        raise LeafletError(path, first_line, f"YAML error: {exc}") from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        # a scalar YAML resolves but cannot build, e.g. the date 2026-13-45
+    except yaml.YAMLError as exc:
+        raise LeafletError(path, first_line, f"YAML error: {exc} — check the quoting and "
+                                             "indentation") from None
+    except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+        # a scalar YAML resolves but cannot build, e.g. the date 2026-13-45 (AttributeError:
+        # PyYAML's `!!timestamp` on text that is no timestamp)
         line, key = _first_bad_scalar(loader_node_or_none(text), first_line, "")
         raise LeafletError(path, line or first_line,
                            f"{key or 'value'}: invalid value ({exc}); dates are written "
                            "YYYY-MM-DD") from None
+    except RecursionError:  # belt and braces: the depth bound above should come first
+        raise LeafletError(path, first_line, "YAML is nested too deeply — use a flatter "
+                                             "structure") from None
     finally:
         loader.dispose()
     lines: dict[LinePath, int] = {}
     _record_lines(node, (), lines, first_line)
     return data, lines
+
+
+def _describe_constructor_error(exc: yaml.constructor.ConstructorError) -> str:
+    problem = exc.problem or ""
+    if "constructor for the tag" in problem:
+        tag = problem.split("tag", 1)[1].strip(" '")
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
+        return (f"the tag '{tag}' is not allowed — leaflet sources hold only text, numbers, "
+                "dates, lists and mappings; remove the tag")
+    if "unhashable" in problem:
+        return "a key must be plain text, not a list or mapping — write the key as text"
+    return f"{problem or exc} — check the value's quoting"
 
 
 def _record_lines(node: Node, prefix: LinePath, lines: dict[LinePath, int], first_line: int) -> None:
@@ -98,7 +174,7 @@ def _first_bad_scalar(node: Node | None, first_line: int, key: str) -> tuple[int
     if isinstance(node, ScalarNode):
         try:
             yaml.SafeLoader("").construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError):
+        except (ValueError, TypeError, OverflowError, AttributeError):
             return first_line + node.start_mark.line, key
         return 0, key
     children: list[tuple[str, Node]] = []

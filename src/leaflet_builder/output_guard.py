@@ -1,0 +1,65 @@
+"""Build stage, writing side: output paths stay inside --out; only the build's own files are replaced.
+
+The rule (documented in the README): the build writes, replaces and deletes only files that the
+previous build's manifest lists, or new files at paths where nothing exists yet. A file of the
+user's at an output path (say their own `dist/clinic/fever.pdf`) is never overwritten: that
+output fails with a message saying what to do, and every other output is still built.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path, PurePosixPath
+
+from leaflet_builder.errors import LeafletError
+
+# one path segment of an output: a layout name or `slug.ext`
+_SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def output_path(out_dir: Path, relative: str) -> Path:
+    """`out_dir / relative`, or a LeafletError when that would leave `out_dir`.
+
+    Refused: absolute paths, `..`, segments that are not plain names, and folders inside
+    `out_dir` that are symbolic links to somewhere else.
+    """
+    posix = PurePosixPath(relative)
+    if posix.is_absolute() or not posix.parts or "\\" in relative or \
+            not all(_SEGMENT_RE.match(part) and ".." not in part for part in posix.parts):
+        raise LeafletError(out_dir / relative, 0, f"output path '{relative}' would leave the "
+                                                  "output folder — slugs and layout names may "
+                                                  "use only letters, digits and hyphens")
+    target = out_dir.joinpath(*posix.parts)
+    root = out_dir.resolve()
+    # the folder must really be inside --out (a symlinked dist/clinic could point anywhere)
+    if not target.parent.resolve().is_relative_to(root):
+        raise LeafletError(target, 0, f"the folder {target.parent} leads outside {out_dir} "
+                                      "(a symbolic link) — remove the link or choose another --out")
+    return target
+
+
+def check_may_write(out_dir: Path, relative: str, owned: Collection[str]) -> Path:
+    """The path to write `relative` to, refused when a file the build did not write is there.
+
+    `owned`: the output paths the previous manifest lists (files this tool wrote).
+    """
+    target = output_path(out_dir, relative)
+    if relative in owned:
+        return target
+    if target.is_symlink() or target.exists():
+        raise LeafletError(target, 0, f"{target} already exists and was not written by "
+                                      "`leaflet build` (it is not in the manifest) — move or "
+                                      "rename your file, or build into another --out folder")
+    return target
+
+
+def may_delete(out_dir: Path, relative: str, owned: Collection[str]) -> bool:
+    """True when the build may delete `relative`: listed as its own and really inside `out_dir`."""
+    if relative not in owned:
+        return False
+    try:
+        target = output_path(out_dir, relative)
+    except LeafletError:
+        return False
+    return target.is_file() and not target.is_symlink()

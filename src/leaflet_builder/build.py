@@ -1,24 +1,53 @@
-"""Build stage: what to render, rendering it, writing outputs safely, and the manifest."""
+"""Build stage: plan the outputs, skip those whose inputs did not change, render the rest in
+parallel, write every file atomically, remove what the build wrote for withdrawn content, and
+record the manifest.
+
+Pieces: `build_inputs` (fingerprints, state of the last build), `build_worker` (what a worker
+process runs), `build_exec` (in-process, process pool or any Executor such as Dask's).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from leaflet_builder.errors import Diagnostic, LeafletError, Location
+from leaflet_builder.build_inputs import (
+    STATE_FILE,
+    Fingerprinter,
+    file_sha256,
+    read_state,
+    state_bytes,
+)
+from leaflet_builder.build_worker import OutputKind, RenderJob, RenderOutcome, Task
+from leaflet_builder.errors import Diagnostic, LeafletError
 from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
 from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import FORMATS, RenderContext, get_renderer
 
 MANIFEST = "manifest.json"
-OutputKind = Literal["leaflet", "booklet"]
+LOCK_FILE = ".leaflet-build.lock"
+DEFAULT_TIMEOUT = 120.0
+# what write_atomic's temporary files look like (mkstemp adds 8 characters of [a-z0-9_])
+TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+__all__ = ["BuildOptions", "BuildResult", "OutputKind", "Task", "build", "plan_tasks",
+           "render_task", "write_atomic", "read_manifest", "MANIFEST"]
+
+Status = str  # "built", "up to date" or "failed"
+OnOutput = Callable[[Task, Status], None]
 
 
 @dataclass(frozen=True)
@@ -27,27 +56,21 @@ class BuildOptions:
     out_dir: Path
     layouts: tuple[str, ...] = ()  # empty: the project's default layout
     formats: tuple[str, ...] = tuple(FORMATS)
-
-
-@dataclass(frozen=True)
-class Task:
-    """One output to render."""
-
-    kind: OutputKind
-    slug: str
-    format: str
-    layout: str
-
-    @property
-    def relative_path(self) -> str:
-        return f"{self.layout}/{self.slug}.{get_renderer_extension(self.format)}"
+    jobs: int | None = None  # None: one per CPU
+    force: bool = False  # rebuild even what is up to date
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds one render may take; None: no limit
+    scheduler: str | None = None  # a Dask scheduler's address
 
 
 @dataclass
 class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     built: list[dict[str, object]] = field(default_factory=list)
+    up_to_date: list[dict[str, object]] = field(default_factory=list)
     failed: list[Task] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    planned: int = 0
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -69,6 +92,7 @@ def plan_tasks(project: Project, layouts: list[Layout], formats: tuple[str, ...]
 
 
 def render_task(task: Task, project: Project, ctx: RenderContext) -> bytes:
+    """Render one task in this process (for callers outside the build, e.g. checks)."""
     renderer = get_renderer(task.format)
     if task.kind == "leaflet":
         return renderer.render_leaflet(project.leaflets[task.slug], ctx)
@@ -85,6 +109,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -100,56 +125,209 @@ def read_manifest(out_dir: Path) -> list[dict[str, object]]:
         return []
 
 
-def build(options: BuildOptions, on_output: Callable[[Task, str], None] | None = None) -> BuildResult:
-    """Read the project, render every output, write them and the manifest."""
+def build_date_from_env(environ: dict[str, str] | None = None) -> dt.datetime | None:
+    """The date every output shows when SOURCE_DATE_EPOCH is set (reproducible builds)."""
+    value = (environ if environ is not None else os.environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise LeafletError(Path("SOURCE_DATE_EPOCH"), 0,
+                           f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'")
+    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+
+
+def build(options: BuildOptions, on_output: OnOutput | None = None,
+          executor: Executor | None = None, runner: Any = None,
+          on_plan: Callable[[int], None] | None = None) -> BuildResult:
+    """Read the project, render what changed, write outputs and the manifest.
+
+    `executor`: run the renders on it (any concurrent.futures.Executor). `runner`: a
+    build_exec runner kept between builds (watch). Otherwise `options` decide: a Dask
+    cluster (`scheduler`), a process pool (`jobs` > 1) or this process.
+    """
+    started = time.perf_counter()
+    out_dir = options.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(out_dir):
+        result = _build_locked(options, on_output, executor, runner, on_plan)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: Executor | None,
+                  runner: Any, on_plan: Callable[[int], None] | None) -> BuildResult:
+    out_dir = options.out_dir
+    remove_stale_temp_files(out_dir)
     project = load_project(options.source_dir)
     result = BuildResult(diagnostics=list(project.diagnostics.items))
     try:
+        build_date = build_date_from_env()
         layout_names = options.layouts or (project.settings.default_layout,)
         layouts = [load_layout(name, project.root) for name in layout_names]
     except LeafletError as exc:
         result.diagnostics.append(exc.diagnostic)
         return result
-    glossary = glossary_terms(project.leaflets.values())
-    out_dir = options.out_dir
     previous = {str(o.get("path")): o for o in read_manifest(out_dir)}
+    state = read_state(out_dir)
+    jobs, fresh = _plan(project, layouts, options, build_date, state)
+    result.planned = len(jobs) + len(fresh)
+    if on_plan:
+        on_plan(result.planned)
     outputs: dict[str, dict[str, object]] = {}
-    for layout in layouts:
-        ctx = RenderContext(project.settings, layout, project.source_dir, project.titles(),
-                            glossary)
-        for task in plan_tasks(project, [layout], options.formats):
-            try:
-                data = render_task(task, project, ctx)
-            except LeafletError as exc:
-                result.diagnostics.append(exc.diagnostic)
-                result.failed.append(task)
-                if on_output:
-                    on_output(task, "failed")
-                continue
-            except Exception as exc:  # a renderer bug must not take the other outputs down
-                source = project.leaflets[task.slug].path if task.kind == "leaflet" else \
-                    project.booklets[task.slug].path
-                result.diagnostics.append(Diagnostic(
-                    Location(source), f"could not render {task.format}: "
-                                      f"{type(exc).__name__}: {exc}"))
-                result.failed.append(task)
-                if on_output:
-                    on_output(task, "failed")
-                continue
-            write_atomic(out_dir / task.relative_path, data)
-            entry = _manifest_entry(task, data, project)
-            outputs[task.relative_path] = entry
-            result.built.append(entry)
+    new_state: dict[str, dict[str, Any]] = {}
+    for task, inputs in fresh:
+        entry = _manifest_entry(task, state[task.relative_path], project)
+        outputs[task.relative_path] = entry
+        new_state[task.relative_path] = {**state[task.relative_path], "inputs": inputs}
+        result.up_to_date.append(entry)
+        if on_output:
+            on_output(task, "up to date")
+    inputs_of = {job.job_id: inputs for job, inputs in jobs}
+
+    def finish(outcome: RenderOutcome) -> None:
+        task = outcome.task
+        result.diagnostics.extend(outcome.diagnostics)
+        if outcome.data is None:
+            result.failed.append(task)
             if on_output:
-                on_output(task, "built")
-    _carry_over(previous, outputs, project, out_dir)
-    manifest = {"outputs": [outputs[key] for key in sorted(outputs)]}
-    write_atomic(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-                 .encode("utf-8"))
+                on_output(task, "failed")
+            return
+        write_atomic(out_dir / task.relative_path, outcome.data)
+        record = {"inputs": inputs_of[outcome.job_id],
+                  "sha256": hashlib.sha256(outcome.data).hexdigest(),
+                  "bytes": len(outcome.data)}
+        new_state[task.relative_path] = record
+        entry = _manifest_entry(task, record, project)
+        outputs[task.relative_path] = entry
+        result.built.append(entry)
+        if on_output:
+            on_output(task, "built")
+
+    try:
+        if jobs:
+            with _runner_for(options, executor, runner, len(jobs)) as active:
+                active.run([job for job, _ in jobs], finish)
+    finally:
+        # also after Ctrl-C: what was written is recorded, so the next build skips it
+        result.removed = _carry_over(previous, outputs, project, out_dir)
+        for path in outputs:
+            if path not in new_state and path in state:
+                new_state[path] = state[path]
+        write_atomic(out_dir / STATE_FILE, state_bytes(new_state))
+        manifest = {"outputs": [outputs[key] for key in sorted(outputs)]}
+        write_atomic(out_dir / MANIFEST,
+                     (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    result.built.sort(key=lambda e: str(e["path"]))
+    result.failed.sort()
     return result
 
 
-def _manifest_entry(task: Task, data: bytes, project: Project) -> dict[str, object]:
+def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
+          build_date: dt.datetime | None, state: dict[str, dict[str, Any]],
+          ) -> tuple[list[tuple[RenderJob, str]], list[tuple[Task, str]]]:
+    """Split the outputs into jobs to render and outputs already up to date."""
+    glossary = glossary_terms(project.leaflets.values())
+    titles = project.titles()
+    printer = Fingerprinter(project.source_dir)
+    jobs: list[tuple[RenderJob, str]] = []
+    fresh: list[tuple[Task, str]] = []
+    for layout in layouts:
+        ctx = RenderContext(project.settings, layout, project.source_dir, titles, glossary,
+                            build_date=build_date)
+        for task in plan_tasks(project, [layout], options.formats):
+            if task.kind == "leaflet":
+                leaflet = project.leaflets[task.slug]
+                inputs = printer.leaflet(leaflet, task.format, ctx)
+                job = RenderJob(task, ctx, leaflet, timeout=options.timeout)
+            else:
+                booklet = project.booklets[task.slug]
+                members = booklet_members(project, booklet)
+                inputs = printer.booklet(booklet, members, task.format, ctx)
+                job = RenderJob(task, ctx, booklet, tuple(members), timeout=options.timeout)
+            if not options.force and _is_up_to_date(options.out_dir, task, inputs, state):
+                fresh.append((task, inputs))
+            else:
+                jobs.append((job, inputs))
+    # longest first (booklets, then PDFs), so the pool does not wait on one late big job
+    jobs.sort(key=lambda pair: (pair[0].task.kind != "booklet", pair[0].task.format != "pdf"))
+    numbered = [(RenderJob(job.task, job.ctx, job.document, job.members, job.timeout, number),
+                 inputs) for number, (job, inputs) in enumerate(jobs)]
+    return numbered, fresh
+
+
+def _is_up_to_date(out_dir: Path, task: Task, inputs: str,
+                   state: dict[str, dict[str, Any]]) -> bool:
+    """Same inputs as when the build wrote it, and the file is still the one it wrote."""
+    recorded = state.get(task.relative_path)
+    if not recorded or recorded.get("inputs") != inputs:
+        return False
+    return file_sha256(out_dir / task.relative_path) == recorded.get("sha256")
+
+
+@contextlib.contextmanager
+def _runner_for(options: BuildOptions, executor: Executor | None, runner: Any,
+                pending: int) -> Iterator[Any]:
+    from leaflet_builder import build_exec
+
+    if runner is not None:
+        yield runner
+    elif executor is not None:
+        yield build_exec.ExecutorRunner(executor)
+    elif options.scheduler:
+        with dask_executor(options.scheduler) as dask:
+            yield build_exec.ExecutorRunner(dask)
+    else:
+        jobs = options.jobs or build_exec.default_jobs()
+        active = build_exec.make_runner(jobs, pending, options.formats)
+        try:
+            yield active
+        finally:
+            active.close()
+
+
+@contextlib.contextmanager
+def dask_executor(address: str) -> Iterator[Executor]:
+    """A concurrent.futures view of a Dask distributed cluster (the optional `dask` extra)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise LeafletError(Path("--scheduler"), 0, "running on a Dask cluster needs the dask "
+                           "extra: pip install 'leaflet-builder[dask]'") from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise LeafletError(Path("--scheduler"), 0,
+                           f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def _build_lock(out_dir: Path) -> Iterator[None]:
+    """One build at a time per output folder (a watch and a build must not interleave)."""
+    with (out_dir / LOCK_FILE).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel even after kill -9
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_stale_temp_files(out_dir: Path) -> list[Path]:
+    """Delete the temporary files a killed build left (only write_atomic's own pattern)."""
+    removed: list[Path] = []
+    folders = [out_dir] + [p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()]
+    for folder in folders:
+        for path in folder.iterdir():
+            if TEMP_FILE.match(path.name) and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def _manifest_entry(task: Task, record: dict[str, Any], project: Project) -> dict[str, object]:
     if task.kind == "leaflet":
         leaflet = project.leaflets[task.slug]
         status, language = leaflet.meta.status, leaflet.meta.language
@@ -160,19 +338,21 @@ def _manifest_entry(task: Task, data: bytes, project: Project) -> dict[str, obje
         language = booklet.language
     return {
         "slug": task.slug, "kind": task.kind, "format": task.format, "layout": task.layout,
-        "path": task.relative_path, "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data), "status": status, "language": language,
+        "path": task.relative_path, "sha256": record["sha256"],
+        "bytes": record["bytes"], "status": status, "language": language,
     }
 
 
 def _carry_over(previous: dict[str, dict[str, object]], outputs: dict[str, dict[str, object]],
-                project: Project, out_dir: Path) -> None:
-    """Settle outputs of earlier builds that this run did not write.
+                project: Project, out_dir: Path) -> list[str]:
+    """Settle outputs of earlier builds that this run did not write; return those removed.
 
     Kept (and still listed): those of leaflets that failed now, or of formats and layouts not
     asked for this time. Removed: those of withdrawn or deleted leaflets and booklets — and only
     files the manifest lists, so nothing the build did not write is ever deleted.
     """
+    removed: list[str] = []
+    root = out_dir.resolve()
     for path, entry in previous.items():
         if path in outputs:
             continue
@@ -181,8 +361,12 @@ def _carry_over(previous: dict[str, dict[str, object]], outputs: dict[str, dict[
         alive = slug in project.leaflets or slug in project.failed if kind == "leaflet" else (
             slug in project.booklets or slug in project.failed_booklets)
         target = (out_dir / path).resolve()
+        if not target.is_relative_to(root) or target == root:
+            continue  # a tampered manifest must not point the build outside dist/
         if alive:
             if target.is_file():
                 outputs[path] = entry
-        elif target.is_relative_to(out_dir.resolve()) and target.is_file():
+        elif target.is_file() and not (out_dir / path).is_symlink():
             target.unlink()
+            removed.append(path)
+    return removed

@@ -1,0 +1,245 @@
+"""Build stage, execution: run render jobs in this process, a process pool, or any Executor.
+
+Three runners share one contract: `run(jobs, on_done)` calls `on_done` with each job's outcome
+as it finishes (in any order), and always returns with one outcome per job:
+
+- `InlineRunner`: this process, one job after another (`--jobs 1`; warm across watch rebuilds).
+- `PoolRunner`: a pool of warm worker processes (`--jobs N`). Each worker says when it starts a
+  job; a job still running `grace` seconds after its time limit (stuck in C code, where the
+  worker's own timer cannot reach it) gets its worker killed, is reported, and the others go on
+  in a fresh pool. A worker that crashes is reported the same way.
+- `ExecutorRunner`: any `concurrent.futures.Executor`, such as a Dask cluster's
+  (`--scheduler ADDRESS`); time limits are then enforced by the worker's timer only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+from typing import Any, Protocol
+
+from leaflet_builder.build_worker import (
+    RenderJob,
+    RenderOutcome,
+    init_pool_worker,
+    run_job,
+    timeout_message,
+    warm_up,
+)
+from leaflet_builder.errors import Diagnostic, Location
+
+OnDone = Callable[[RenderOutcome], None]
+POLL_SECONDS = 0.25
+
+
+class Runner(Protocol):
+    def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use (not the machine's count, which containers overstate)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def hard_limit(timeout: float | None) -> float | None:
+    """When a job's worker is killed: some time after the worker's own timer should have fired."""
+    return None if not timeout else timeout + max(5.0, timeout * 0.25)
+
+
+class InlineRunner:
+    """Render in this process (the warm caches live here, which suits watch and `--jobs 1`)."""
+
+    def __init__(self, formats: tuple[str, ...] = ()) -> None:
+        self._formats = formats
+
+    def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
+        for job in jobs:
+            on_done(run_job(job))
+
+    def close(self) -> None:
+        pass
+
+
+class ExecutorRunner:
+    """Render on any concurrent.futures.Executor (which the caller owns and shuts down)."""
+
+    def __init__(self, executor: Executor) -> None:
+        self._executor = executor
+
+    def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
+        futures: dict[Future[RenderOutcome], RenderJob] = {
+            self._executor.submit(run_job, job): job for job in jobs}
+        while futures:
+            done, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = futures.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # the executor lost the task (worker died, cancelled)
+                    outcome = _failed(job, f"the render was lost by the executor: "
+                                           f"{type(exc).__name__}: {exc}")
+                on_done(outcome)
+
+    def close(self) -> None:
+        pass
+
+
+class PoolRunner:
+    """A pool of warm worker processes, kept between runs (watch rebuilds reuse it)."""
+
+    def __init__(self, workers: int, formats: tuple[str, ...]) -> None:
+        self.workers = workers
+        self._formats = formats
+        # forkserver: workers start from a clean process (forking one that runs a progress
+        # thread can deadlock) that has already imported the renderers
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["leaflet_builder.build_worker"])
+        self._pool: ProcessPoolExecutor | None = None
+        self._starts: Any = None
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._starts = self._context.Queue()
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=self._context, initializer=init_pool_worker,
+                initargs=(self._starts, self._formats))
+        return self._pool
+
+    def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
+        remaining = {job.job_id: job for job in jobs}
+        crashes: dict[int, int] = {}
+        idle_rounds = 0
+        try:
+            while remaining:
+                before = len(remaining)
+                self._run_round(remaining, crashes, on_done)
+                idle_rounds = idle_rounds + 1 if len(remaining) == before else 0
+                if idle_rounds >= 3:  # workers die before saying which job they ran
+                    for job in remaining.values():
+                        on_done(_failed(job, "the renderer processes kept crashing"))
+                    remaining.clear()
+        except BaseException:  # Ctrl-C: stop the workers now rather than after their jobs
+            self._discard_pool()
+            raise
+
+    def _run_round(self, remaining: dict[int, RenderJob], crashes: dict[int, int],
+                   on_done: OnDone) -> None:
+        """Submit what remains; return when all finished or the pool broke (then restart)."""
+        pool = self._ensure_pool()
+        futures = {pool.submit(run_job, job): job_id for job_id, job in remaining.items()}
+        running: dict[int, tuple[int, float]] = {}  # job id -> (worker pid, start time)
+        killed: dict[int, int] = {}  # job id -> pid we killed
+        broken = False
+        while futures and not broken:
+            done, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            self._read_starts(running)
+            for future in done:
+                job_id = futures.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                running.pop(job_id, None)
+                remaining.pop(job_id, None)
+                on_done(outcome)
+            if not broken:
+                killed.update(self._kill_overdue(remaining, running, futures))
+        if not broken and not killed:
+            return
+        # the pool is broken (a worker was killed or crashed): settle the jobs that were on a
+        # dead worker, start a fresh pool for the rest
+        self._read_starts(running)
+        dead = self._dead_pids()
+        self._discard_pool()
+        for job_id, (pid, _) in list(running.items()):
+            job = remaining.get(job_id)
+            if job is None:
+                continue
+            if job_id in killed:
+                on_done(_failed(job, timeout_message(job)))
+                remaining.pop(job_id)
+            elif pid in dead:
+                crashes[job_id] = crashes.get(job_id, 0) + 1
+                if crashes[job_id] >= 2:  # crashed its worker twice: it is the job, not bad luck
+                    on_done(_failed(job, "the renderer process crashed on this document "
+                                         f"(exit {dead[pid]})"))
+                    remaining.pop(job_id)
+
+    def _read_starts(self, running: dict[int, tuple[int, float]]) -> None:
+        while True:
+            try:
+                job_id, pid, started = self._starts.get_nowait()
+            except (queue.Empty, OSError, EOFError, ValueError):
+                return
+            running[job_id] = (pid, started)
+
+    def _kill_overdue(self, remaining: dict[int, RenderJob], running: dict[int, tuple[int, float]],
+                      futures: dict[Future[RenderOutcome], int]) -> dict[int, int]:
+        in_flight = set(futures.values())
+        now = time.monotonic()
+        killed: dict[int, int] = {}
+        for job_id, (pid, started) in running.items():
+            job = remaining.get(job_id)
+            limit = hard_limit(job.timeout) if job else None
+            if job_id in in_flight and limit is not None and now - started > limit:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                killed[job_id] = pid
+        return killed
+
+    def _dead_pids(self) -> dict[int, int]:
+        """Worker pid -> exit code of workers that died by themselves (not stopped by the pool)."""
+        processes = dict(getattr(self._pool, "_processes", None) or {})
+        dead: dict[int, int] = {}
+        for pid, process in processes.items():
+            process.join(timeout=1)
+            code = process.exitcode
+            if code not in (None, 0, -signal.SIGTERM):
+                dead[pid] = code
+        return dead
+
+    def _discard_pool(self) -> None:
+        if self._pool is not None:
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                if process.is_alive():
+                    process.kill()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        if self._starts is not None:
+            self._starts.close()
+            self._starts = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._starts is not None:
+            self._starts.close()
+            self._starts = None
+
+
+def _failed(job: RenderJob, message: str) -> RenderOutcome:
+    return RenderOutcome(job.task, None, (Diagnostic(Location(job.source_path), message),),
+                         job_id=job.job_id)
+
+
+def make_runner(jobs: int, pending: int, formats: tuple[str, ...]) -> Runner:
+    """Pool for real parallel work; this process when one worker (or one job) is enough."""
+    if jobs <= 1 or pending <= 1:
+        warm_up(())  # renderers load lazily on the first job
+        return InlineRunner(formats)
+    return PoolRunner(min(jobs, pending), formats)

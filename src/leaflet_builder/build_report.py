@@ -1,0 +1,97 @@
+"""Build stage, feedback: a progress bar on a terminal, plain lines in logs, a closing summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from leaflet_builder.build import BuildResult, Task
+
+Verbosity = Literal["quiet", "normal", "verbose"]
+
+
+class BuildReporter:
+    """Shows one build: counts outputs as they finish, then diagnostics and a summary.
+
+    On a terminal a rich progress bar; otherwise (CI logs, pipes) one plain line per output
+    built or failed (`--verbose` adds the up-to-date ones). `--quiet` shows only diagnostics.
+    """
+
+    def __init__(self, verbosity: Verbosity = "normal", stream: IO[str] | None = None,
+                 terminal: bool | None = None) -> None:
+        from rich.console import Console
+
+        self.verbosity = verbosity
+        self.console = Console(file=stream, stderr=stream is None, highlight=False,
+                               force_terminal=terminal, soft_wrap=True)
+        self.terminal = self.console.is_terminal if terminal is None else terminal
+        self._progress: Any = None
+        self._bar: Any = None
+
+    def __enter__(self) -> BuildReporter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
+
+    def planned(self, total: int) -> None:
+        if self.verbosity == "quiet" or not self.terminal:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+            TimeElapsedColumn
+
+        self._stop()
+        self._progress = Progress(TextColumn("Building"), BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), TextColumn("{task.description}"),
+                                  console=self.console, transient=True)
+        self._progress.start()
+        self._bar = self._progress.add_task("", total=total)
+
+    def output(self, task: Task, status: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._bar, advance=1, description=task.relative_path)
+            if self.verbosity == "verbose" or status == "failed":
+                self._progress.console.print(f"{status:>10}  {task.relative_path}")
+        elif self.verbosity != "quiet" and (status != "up to date" or self.verbosity == "verbose"):
+            self.console.print(f"{status}: {task.relative_path}")
+
+    def finished(self, result: BuildResult, out_dir: Path, cwd: Path | None = None) -> None:
+        """Diagnostics (`path:line: message`, one per line) and the summary."""
+        self._stop()
+        for diagnostic in result.diagnostics:
+            self.console.print(diagnostic.display(cwd or Path.cwd()), markup=False,
+                               highlight=False)
+        if self.verbosity == "quiet":
+            return
+        if self.terminal:
+            self.console.print(summary_table(result, out_dir))
+        else:
+            self.console.print(summary_line(result, out_dir), markup=False)
+
+    def _stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+def summary_line(result: BuildResult, out_dir: Path) -> str:
+    parts = [f"built {len(result.built)} outputs in {out_dir}",
+             f"{len(result.up_to_date)} up to date"]
+    if result.failed:
+        parts.append(f"{len(result.failed)} failed")
+    if result.removed:
+        parts.append(f"{len(result.removed)} removed")
+    return "; ".join(parts) + f" ({result.seconds:.1f} s)"
+
+
+def summary_table(result: BuildResult, out_dir: Path) -> Any:
+    from rich.table import Table
+
+    table = Table(title=f"Build of {out_dir}", title_justify="left")
+    for name in ("built", "up to date", "failed", "removed", "seconds"):
+        table.add_column(name, justify="right")
+    failed = str(len(result.failed))
+    table.add_row(str(len(result.built)), str(len(result.up_to_date)),
+                  f"[bold red]{failed}[/]" if result.failed else failed,
+                  str(len(result.removed)), f"{result.seconds:.1f}")
+    return table

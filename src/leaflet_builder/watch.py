@@ -1,0 +1,97 @@
+"""Authors' loop: build, then rebuild what changed whenever a source or layout file is saved."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from leaflet_builder.build import TEMP_FILE, BuildOptions, BuildResult, build, dask_executor
+from leaflet_builder.build_report import BuildReporter, Verbosity
+from leaflet_builder.layouts import builtin_layouts_dir
+
+OnBuild = Callable[[BuildResult], None]
+
+
+def watched_folders(options: BuildOptions) -> list[Path]:
+    """The source folder and every folder a layout may come from."""
+    source = options.source_dir.resolve()
+    folders = [source, source.parent / "layouts", builtin_layouts_dir()]
+    return [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
+
+
+def is_relevant(path: Path, out_dir: Path) -> bool:
+    """A change that can alter an output (not our outputs, temp files or editors' scratch)."""
+    name = path.name
+    if TEMP_FILE.match(name) or name.startswith(".#") or name.endswith(("~", ".swp", ".swx")):
+        return False
+    if "__pycache__" in path.parts:
+        return False
+    try:
+        path.resolve().relative_to(out_dir.resolve())
+        return False
+    except ValueError:
+        return True
+
+
+@contextlib.contextmanager
+def _warm_runner(options: BuildOptions) -> Iterator[Any]:
+    """One runner for the whole watch, so workers stay warm between saves."""
+    from leaflet_builder import build_exec
+
+    if options.scheduler:
+        with dask_executor(options.scheduler) as executor:
+            yield build_exec.ExecutorRunner(executor)
+        return
+    jobs = options.jobs or build_exec.default_jobs()
+    runner: Any = build_exec.PoolRunner(jobs, options.formats) if jobs > 1 else \
+        build_exec.InlineRunner(options.formats)
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
+def watch_and_build(options: BuildOptions, verbosity: Verbosity = "normal",
+                    stop_event: threading.Event | None = None,
+                    on_build: OnBuild | None = None) -> None:
+    """Build now and after every relevant save until `stop_event` is set (or Ctrl-C).
+
+    A content error is reported like a build reports it, and watching goes on; so does an
+    unexpected failure of one rebuild (it is shown, and the next save tries again).
+    """
+    import watchfiles
+
+    with _warm_runner(options) as runner:
+        _build_once(options, runner, verbosity, on_build)
+        folders = watched_folders(options)
+        reporter = BuildReporter(verbosity)
+        if verbosity != "quiet":
+            reporter.console.print("watching " + ", ".join(str(f) for f in folders)
+                                   + " (Ctrl-C stops)", markup=False)
+        for changes in watchfiles.watch(
+                *folders, stop_event=stop_event, raise_interrupt=False, debounce=300,
+                watch_filter=lambda _change, path: is_relevant(Path(path), options.out_dir)):
+            if verbosity != "quiet":
+                names = sorted({Path(path).name for _, path in changes})
+                reporter.console.print("changed: " + ", ".join(names), markup=False)
+            _build_once(options, runner, verbosity, on_build)
+
+
+def _build_once(options: BuildOptions, runner: Any, verbosity: Verbosity,
+                on_build: OnBuild | None) -> None:
+    with BuildReporter(verbosity) as reporter:
+        try:
+            result = build(options, on_output=reporter.output, runner=runner,
+                           on_plan=reporter.planned)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # keep watching: the author may fix it with the next save
+            reporter.console.print(f"the build failed: {type(exc).__name__}: {exc}",
+                                   markup=False)
+            return
+        reporter.finished(result, options.out_dir)
+    if on_build:
+        on_build(result)

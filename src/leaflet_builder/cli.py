@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -25,29 +25,87 @@ def main() -> None:
     """Build accessible patient leaflets (PDF, Word, EPUB, HTML) from Markdown in source/."""
 
 
+def _build_options(function: Any) -> Any:
+    """The options `build` and `watch` share."""
+    options = [
+        click.option("--source", "source_dir", type=click.Path(path_type=Path),
+                     default=Path("source"), show_default=True,
+                     help="Folder with the leaflets (*.md), project.yaml and booklets/."),
+        click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
+                     show_default=True, help="Folder the outputs are written to."),
+        click.option("--layout", "layouts", multiple=True,
+                     help="Layout to use (repeatable); default: the project's default_layout."),
+        click.option("--format", "formats", multiple=True, type=_format_choice(),
+                     help="Output format (repeatable); default: all."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Render this many outputs at once; default: one per CPU."),
+        click.option("--timeout", type=click.FloatRange(min=0), default=120.0,
+                     show_default=True,
+                     help="Seconds one output may take to render before it is stopped "
+                          "and reported (0: no limit)."),
+        click.option("--scheduler", metavar="ADDRESS", default=None,
+                     help="Render on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786); "
+                          "needs leaflet-builder[dask] and the source folder at the same path "
+                          "on every worker."),
+        click.option("-q", "--quiet", is_flag=True, help="Show only errors and warnings."),
+        click.option("-v", "--verbose", is_flag=True,
+                     help="Also list outputs that were up to date."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @main.command()
-@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=Path("source"),
-              show_default=True, help="Folder with the leaflets (*.md), project.yaml and booklets/.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
-              show_default=True, help="Folder the outputs are written to.")
-@click.option("--layout", "layouts", multiple=True,
-              help="Layout to use (repeatable); default: the project's default_layout.")
-@click.option("--format", "formats", multiple=True, type=_format_choice(),
-              help="Output format (repeatable); default: all.")
-def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...],
-          formats: tuple[str, ...]) -> None:
-    """Build every leaflet and booklet into OUT/<layout>/."""
+@_build_options
+@click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
+def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tuple[str, ...],
+          jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
+          force: bool) -> None:
+    """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
     from leaflet_builder.build import BuildOptions, build as run_build
+    from leaflet_builder.build_report import BuildReporter
+    from leaflet_builder.errors import LeafletError
     from leaflet_builder.render import FORMATS
 
     _require_source(source_dir)
-    options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS))
-    result = run_build(options)
-    for diagnostic in result.diagnostics:
-        click.echo(diagnostic.display(Path.cwd()), err=True)
-    click.echo(f"built {len(result.built)} outputs in {out_dir}"
-               + (f"; {len(result.failed)} failed" if result.failed else ""), err=True)
+    options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
+                           force=force, timeout=timeout or None, scheduler=scheduler)
+    with BuildReporter(_verbosity(quiet, verbose)) as reporter:
+        try:
+            result = run_build(options, on_output=reporter.output, on_plan=reporter.planned)
+        except LeafletError as exc:
+            raise click.UsageError(exc.message) from None
+        reporter.finished(result, out_dir)
     sys.exit(EXIT_OK if result.ok else EXIT_CONTENT_ERROR)
+
+
+@main.command()
+@_build_options
+def watch(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tuple[str, ...],
+          jobs: int | None, timeout: float, scheduler: str | None, quiet: bool,
+          verbose: bool) -> None:
+    """Build, then rebuild what changed each time a file in the source or layouts is saved.
+
+    Errors are reported and watching goes on; stop with Ctrl-C.
+    """
+    from leaflet_builder.build import BuildOptions
+    from leaflet_builder.render import FORMATS
+    from leaflet_builder.watch import watch_and_build
+
+    _require_source(source_dir)
+    options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
+                           timeout=timeout or None, scheduler=scheduler)
+    try:
+        watch_and_build(options, _verbosity(quiet, verbose))
+    except KeyboardInterrupt:
+        pass
+
+
+def _verbosity(quiet: bool, verbose: bool) -> Literal["quiet", "normal", "verbose"]:
+    if quiet and verbose:
+        raise click.UsageError("choose --quiet or --verbose, not both")
+    return "quiet" if quiet else "verbose" if verbose else "normal"
 
 
 def _require_source(source_dir: Path) -> None:

@@ -10,10 +10,12 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from leaflet_builder.layouts import Layout
 from leaflet_builder.model import Booklet, Leaflet, ProjectSettings
+
+if TYPE_CHECKING:  # not at run time: `leaflet --help` must not load Jinja2 and YAML
+    from leaflet_builder.layouts import Layout
 
 # format -> module; import is lazy so `leaflet --help` does not load WeasyPrint
 FORMATS: dict[str, str] = {

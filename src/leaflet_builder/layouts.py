@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
 
 from leaflet_builder.errors import LeafletError
 
 LAYOUT_FILE = "layout.yaml"
+# a layout name becomes a folder name under --out: letters, digits, hyphens, underscores only
+LAYOUT_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,63})$")
+# url(...) and @import targets in a layout stylesheet
+_CSS_REFERENCE_RE = re.compile(
+    r"""url\(\s*(?P<q>['"]?)(?P<url>.*?)(?P=q)\s*\)|@import\s+(?P<q2>['"])(?P<url2>.*?)(?P=q2)""",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def builtin_layouts_dir() -> Path:
@@ -36,10 +45,18 @@ class Layout:
         return [str(folder / "templates") for folder in self.folders]
 
     def find_file(self, relative: str) -> Path | None:
-        """The first folder's copy of a layout file (CSS, reference.docx, images)."""
+        """The first folder's copy of a layout file (CSS, reference.docx, images).
+
+        A file that leads out of its layout folder (`..`, or a symbolic link to elsewhere)
+        is an error: a shared layout must not be able to read other files of the machine.
+        """
         for folder in self.folders:
             candidate = folder / relative
             if candidate.is_file():
+                if not candidate.resolve().is_relative_to(folder):
+                    raise LeafletError(candidate, 0, f"layout file '{relative}' leads outside "
+                                                     f"the layout folder {folder} — copy the "
+                                                     "file into the layout instead of linking")
                 return candidate
         return None
 
@@ -47,11 +64,15 @@ class Layout:
         found = self.find_file(relative)
         if found is None:
             raise LeafletError(self.folders[0] / relative, 0, f"layout '{self.name}' has no {relative}")
-        return found.read_text(encoding="utf-8")
+        text = found.read_text(encoding="utf-8")
+        if found.suffix.lower() == ".css":
+            check_stylesheet_references(text, found)
+        return text
 
     def files(self) -> list[Path]:
-        """Every file the layout consists of (for build hashes and the URL fetcher)."""
-        return sorted(p for folder in self.folders for p in folder.rglob("*") if p.is_file())
+        """Every file the layout consists of (for build hashes): only those inside its folders."""
+        return sorted(p for folder in self.folders for p in folder.rglob("*")
+                      if p.is_file() and p.resolve().is_relative_to(folder))
 
     def setting(self, *keys: str, default: Any = None) -> Any:
         value: Any = self.settings
@@ -72,6 +93,9 @@ def load_layout(name: str, project_root: Path | None) -> Layout:
     settings: dict[str, Any] = {}
     current: str | None = name
     while current is not None:
+        if not isinstance(current, str) or not LAYOUT_NAME_RE.match(current):
+            raise LeafletError(Path("layouts"), 0, f"layout name {current!r} is not valid — use "
+                                                   "letters, digits and hyphens, e.g. 'clinic'")
         folder = _find_layout_folder(current, project_root)
         if folder is None:
             known = ", ".join(available_layouts(project_root))
@@ -95,8 +119,33 @@ def available_layouts(project_root: Path | None) -> list[str]:
 def _find_layout_folder(name: str, project_root: Path | None) -> Path | None:
     for root in ([project_root / "layouts"] if project_root else []) + [builtin_layouts_dir()]:
         if (root / name / LAYOUT_FILE).is_file():
-            return (root / name).resolve()
+            folder = (root / name).resolve()
+            if not folder.is_relative_to(root.resolve()):
+                raise LeafletError(root / name, 0, f"layout folder '{name}' is a symbolic link to "
+                                                   f"{folder}, outside {root} — copy the layout "
+                                                   "into the project instead of linking to it")
+            return folder
     return None
+
+
+def check_stylesheet_references(css: str, path: Path) -> None:
+    """Layout CSS may refer only to files beside it: no URLs, absolute paths or `..` escapes.
+
+    WeasyPrint's fetcher refuses those anyway; refusing them here too gives the layout author
+    a message with a line instead of a silently missing background or font, and keeps remote
+    references out of HTML and EPUB outputs, where a reader's device would fetch them.
+    """
+    for match in _CSS_REFERENCE_RE.finditer(css):
+        url = (match.group("url") or match.group("url2") or "").strip()
+        lowered = url.lower()
+        if not url or lowered.startswith("data:") or url.startswith("#"):
+            continue
+        parts = url.replace("\\", "/").split("/")
+        if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or url.startswith(("/", "\\")) or ".." in parts:
+            line = css.count("\n", 0, match.start()) + 1
+            raise LeafletError(path, line, f"stylesheet refers to '{url}' — a layout may only use "
+                                           "files inside its own folder (no web addresses, file: "
+                                           "URLs, absolute paths or '..')")
 
 
 def _read_settings(folder: Path) -> dict[str, Any]:
@@ -122,15 +171,28 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+class _ConfinedLoader(FileSystemLoader):
+    """FileSystemLoader that refuses a template whose real path (a symbolic link) leaves its folder."""
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
+            raise TemplateNotFound(f"{template} (a symbolic link to {real}, outside the layout)")
+        return source, filename, uptodate
+
+
 @functools.lru_cache(maxsize=16)
 def _environment(folders: tuple[Path, ...]) -> Environment:
     """One Jinja2 environment per layout per process: templates compile once and are reused.
 
     Content is only ever data to these templates (never a template itself); autoescaping is
-    on for every template and undefined names are errors, not silent blanks.
+    on for every template and undefined names are errors, not silent blanks. The environment is
+    sandboxed: a layout shared between teams cannot reach Python internals
+    (`''.__class__.__mro__`) from a template and run code on the build server.
     """
-    env = Environment(
-        loader=FileSystemLoader([str(folder / "templates") for folder in folders]),
+    env = SandboxedEnvironment(
+        loader=_ConfinedLoader([str(folder / "templates") for folder in folders]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

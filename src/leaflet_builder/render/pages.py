@@ -32,8 +32,12 @@ def layout_css(ctx: RenderContext, names: list[str] | None = None) -> str:
 
 
 def css_string(text: str) -> str:
-    """A CSS string literal for `content:` (quotes, backslashes, controls escaped)."""
+    """A CSS string literal for `content:` (quotes, backslashes, controls escaped).
+
+    `<`, `>` and `&` are escaped too: the CSS goes into a `<style>` element, where a title
+    holding `</style><a href=...>` would otherwise end the style and inject markup.
+    """
     escaped = "".join(
-        f"\\{ord(c):x} " if c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7f else c for c in text
+        f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 0x20 or ord(c) == 0x7f else c for c in text
     )
     return f'"{escaped}"'

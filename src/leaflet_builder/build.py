@@ -60,6 +60,7 @@ class BuildOptions:
     force: bool = False  # rebuild even what is up to date
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one render may take; None: no limit
     scheduler: str | None = None  # a Dask scheduler's address
+    allow_overdue: bool = False  # build approved leaflets past their review date (warns)
 
 
 @dataclass
@@ -160,6 +161,10 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
     remove_stale_temp_files(out_dir)
     project = load_project(options.source_dir)
     result = BuildResult(diagnostics=list(project.diagnostics.items))
+    from leaflet_builder.check.gate import apply_build_gate
+
+    # the quality gate: an approved leaflet past its review date is not built (check/gate.py)
+    result.diagnostics += apply_build_gate(project, allow_overdue=options.allow_overdue)
     try:
         build_date = build_date_from_env()
         layout_names = options.layouts or (project.settings.default_layout,)

@@ -59,9 +59,11 @@ def _build_options(function: Any) -> Any:
 @main.command()
 @_build_options
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
+@click.option("--allow-overdue", is_flag=True,
+              help="Build approved leaflets past their review date (with a warning).")
 def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tuple[str, ...],
           jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
-          force: bool) -> None:
+          force: bool, allow_overdue: bool) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
     from leaflet_builder.build import BuildOptions, build as run_build
     from leaflet_builder.build_report import BuildReporter
@@ -70,7 +72,8 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
 
     _require_source(source_dir)
     options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
-                           force=force, timeout=timeout or None, scheduler=scheduler)
+                           force=force, timeout=timeout or None, scheduler=scheduler,
+                           allow_overdue=allow_overdue)
     with BuildReporter(_verbosity(quiet, verbose)) as reporter:
         try:
             result = run_build(options, on_output=reporter.output, on_plan=reporter.planned)

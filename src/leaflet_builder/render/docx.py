@@ -164,8 +164,9 @@ class DocxWriter:
             section.bottom_margin = Mm(page.get("margin_bottom_mm", 22))
             section.left_margin = Mm(page.get("margin_left_mm", 22))
             section.right_margin = Mm(page.get("margin_right_mm", 22))
-            section.header_distance = Mm(min(10, page.get("margin_top_mm", 20) / 2))
-            section.footer_distance = Mm(min(10, page.get("margin_bottom_mm", 22) / 2))
+            # the header (organisation, DRAFT) sits high enough to clear the text below it
+            section.header_distance = Mm(min(7, page.get("margin_top_mm", 20) / 3))
+            section.footer_distance = Mm(min(8, page.get("margin_bottom_mm", 22) / 2))
         if self.rtl:
             docx_xml.set_section_rtl(section._sectPr)
 
@@ -310,6 +311,10 @@ class DocxWriter:
                     if cell.align:
                         paragraph.alignment = ALIGN[cell.align]
                     self._inlines(paragraph, cell.children)
+        for column in table.columns:  # equal columns across the text width (LibreOffice needs it)
+            column.width = Emu(self.text_width // columns)
+            for cell in column.cells:
+                cell.width = Emu(self.text_width // columns)
         docx_xml.mark_header_row(table.rows[0]._tr)
         docx_xml.set_table_full_width(table._tbl, header_row=True)
         if self.rtl:

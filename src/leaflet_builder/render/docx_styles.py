@@ -119,7 +119,7 @@ def style_defs(d: DocxDesign) -> list[StyleDef]:
     """Every style a handout uses, in the order Word lists them."""
     indent = d.list_indent_mm
     defs = [
-        StyleDef("Normal", base=None, builtin=True, size=d.body_pt, colour=d.text,
+        StyleDef("Normal", base=None, builtin=True, size=d.body_pt, colour=d.text, font=d.font,
                  after=round(d.body_pt * 0.6, 1), line=d.line_height),
         StyleDef("Title", builtin=True, size=d.title_pt, bold=True, colour=d.heading, after=4,
                  line=1.1, keep_next=True, outline=None),

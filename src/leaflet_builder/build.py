@@ -34,6 +34,7 @@ from leaflet_builder.build_worker import OutputKind, RenderJob, RenderOutcome, T
 from leaflet_builder.errors import Diagnostic, LeafletError
 from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
+from leaflet_builder.output_guard import check_may_write
 from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import FORMATS, RenderContext, get_renderer
 
@@ -197,7 +198,15 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
             if on_output:
                 on_output(task, "failed")
             return
-        write_atomic(out_dir / task.relative_path, outcome.data)
+        try:  # never replace a file the build did not write (output_guard.py)
+            target = check_may_write(out_dir, task.relative_path, previous)
+        except LeafletError as exc:
+            result.diagnostics.append(exc.diagnostic)
+            result.failed.append(task)
+            if on_output:
+                on_output(task, "failed")
+            return
+        write_atomic(target, outcome.data)
         record = {"inputs": inputs_of[outcome.job_id],
                   "sha256": hashlib.sha256(outcome.data).hexdigest(),
                   "bytes": len(outcome.data)}

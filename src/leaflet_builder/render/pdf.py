@@ -137,6 +137,7 @@ def _write(page: str, ctx: RenderContext, meta: PdfMeta, source: Any) -> bytes:
     fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()))
     html = HTML(string=page, base_url=ctx.source_dir.as_uri() + "/", url_fetcher=fetcher)
     document = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=False)
+    fetcher.raise_if_refused(source)  # a refused URL is a located error, not a log line
     when = meta.date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     document.metadata.created = when
     document.metadata.modified = when

@@ -258,7 +258,7 @@ def _cover(book: _Book, ctx: RenderContext, is_draft: bool) -> tuple[str, bytes,
 def _reviews(book: _Book) -> list[dict[str, Any]]:
     return [{
         "title": leaflet.meta.title, "href": f"{leaflet.slug}.xhtml",
-        "status": DRAFT_LABEL if leaflet.meta.is_draft else status_label(leaflet),
+        "status": status_label(leaflet),
         "version": leaflet.meta.version or "", "reviewed": format_date(leaflet.meta.reviewed),
         "reviewer": leaflet.meta.reviewer or "", "review_due": format_date(leaflet.meta.review_due),
     } for leaflet in book.leaflets]

@@ -71,7 +71,7 @@ def _title_size(title: str) -> int:
 def _draw_paragraph(draw: ImageDraw.ImageDraw, text: str, top: int, size: int, *, bold: bool,
                     rtl: bool, width: int) -> int:
     """Draw wrapped text from `top`; return the y below it."""
-    font = _font(_face_for(text, bold), size)
+    font = _font(_face_for(text, bold), size, bold)
     line_height = int(size * 1.3)
     y = top
     for line in _wrap(draw, text, font, width):
@@ -115,12 +115,12 @@ def _cmap(name: str) -> frozenset[int]:
 
 
 @functools.lru_cache(maxsize=32)
-def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+def _font(name: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
     font = ImageFont.truetype(str(_font_path(name)), size, layout_engine=engine)
-    if "[" in name:  # variable fonts: ask for the bold instance, clearer on a coloured ground
+    if "[" in name:  # a variable font: pick the weight by name (axis order differs by font)
         try:
-            font.set_variation_by_axes([100, 700])
+            font.set_variation_by_name("Bold" if bold else "Regular")
         except (OSError, ValueError):
             pass
     return font

@@ -97,6 +97,9 @@ class _Linker:
                 result.extend(self._text(node.text))
             elif isinstance(node, (Strong, Emphasis)):
                 result.append(dataclasses.replace(node, children=self._inlines(node.children)))
+            elif isinstance(node, Link) and node.target_slug:
+                self._linked.add(node.target_slug)  # the author linked this entry already
+                result.append(node)
             else:  # links, code and line breaks keep their text as it is
                 result.append(node)
         return tuple(result)

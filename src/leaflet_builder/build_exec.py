@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from typing import Any, Protocol
 
 from leaflet_builder.build_worker import (
+    RenderFunction,
     RenderJob,
     RenderOutcome,
     init_pool_worker,
@@ -74,12 +75,13 @@ class InlineRunner:
 class ExecutorRunner:
     """Render on any concurrent.futures.Executor (which the caller owns and shuts down)."""
 
-    def __init__(self, executor: Executor) -> None:
+    def __init__(self, executor: Executor, function: RenderFunction = run_job) -> None:
         self._executor = executor
+        self._function = function
 
     def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
         futures: dict[Future[RenderOutcome], RenderJob] = {
-            self._executor.submit(run_job, job): job for job in jobs}
+            self._executor.submit(self._function, job): job for job in jobs}
         while futures:
             done, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
             for future in done:
@@ -98,8 +100,10 @@ class ExecutorRunner:
 class PoolRunner:
     """A pool of warm worker processes, kept between runs (watch rebuilds reuse it)."""
 
-    def __init__(self, workers: int, formats: tuple[str, ...]) -> None:
+    def __init__(self, workers: int, formats: tuple[str, ...],
+                 function: RenderFunction = run_job) -> None:
         self.workers = workers
+        self._function = function  # a module-level function (workers import it by name)
         self._formats = formats
         # forkserver: workers start from a clean process (forking one that runs a progress
         # thread can deadlock) that has already imported the renderers
@@ -137,7 +141,7 @@ class PoolRunner:
                    on_done: OnDone) -> None:
         """Submit what remains; return when all finished or the pool broke (then restart)."""
         pool = self._ensure_pool()
-        futures = {pool.submit(run_job, job): job_id for job_id, job in remaining.items()}
+        futures = {pool.submit(self._function, job): job_id for job_id, job in remaining.items()}
         running: dict[int, tuple[int, float]] = {}  # job id -> (worker pid, start time)
         killed: dict[int, int] = {}  # job id -> pid we killed
         broken = False

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.oxml.ns import qn
 from docx.parts.numbering import NumberingPart
 from docx.shared import Emu, Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -142,7 +143,7 @@ class DocxWriter:
         d = self.design
         styles_root = self.doc.styles.element
         if self.from_reference:
-            defaults = styles_root.find(docx_xml.qn("w:docDefaults"))
+            defaults = styles_root.find(qn("w:docDefaults"))
             r_pr = docx_xml.ensure(docx_xml.ensure(defaults if defaults is not None else
                                                    docx_xml.ensure(styles_root, "docDefaults"),
                                                    "rPrDefault"), "rPr")
@@ -173,12 +174,14 @@ class DocxWriter:
     @property
     def text_width(self) -> int:
         section = self.doc.sections[0]
-        return int(section.page_width - section.left_margin - section.right_margin)
+        return int((section.page_width or Mm(210)) - (section.left_margin or 0) -
+                   (section.right_margin or 0))
 
     @property
     def text_height(self) -> int:
         section = self.doc.sections[0]
-        return int(section.page_height - section.top_margin - section.bottom_margin)
+        return int((section.page_height or Mm(297)) - (section.top_margin or 0) -
+                   (section.bottom_margin or 0))
 
     # --- Sink: what the shared-block converter calls ---
 
@@ -401,12 +404,12 @@ class DocxWriter:
         docx_xml.add_field(paragraph, "NUMPAGES", "1")
 
     def _furniture_paragraph(self, story: Any, style: str) -> DocxParagraph:
-        paragraphs = story.paragraphs
+        paragraphs: list[DocxParagraph] = story.paragraphs
         last = paragraphs[-1] if paragraphs else None
         if last is not None and not last.text and not last._p.xpath(".//w:drawing"):
             paragraph = last  # the empty paragraph Word puts in every new header or footer
         else:
-            paragraph = story.add_paragraph()
+            paragraph = cast(DocxParagraph, story.add_paragraph())
         paragraph.style = self.doc.styles[style if style in self.doc.styles else "Normal"]
         if self.rtl:
             docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())

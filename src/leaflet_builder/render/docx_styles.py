@@ -34,6 +34,7 @@ class DocxDesign:
 
     font: str
     complex_font: str
+    mono_font: str
     body_pt: float
     title_pt: float
     h1_pt: float
@@ -65,6 +66,7 @@ class DocxDesign:
         return cls(
             font=str(layout.setting("fonts", "body", default="Atkinson Hyperlegible")),
             complex_font=str(docx["complex_script_font"]),
+            mono_font=str(layout.setting("fonts", "mono", default="DejaVu Sans Mono")),
             body_pt=body_pt,
             title_pt=num("type", "title_pt", default=26),
             h1_pt=num("type", "h1_pt", default=18),
@@ -174,7 +176,7 @@ def style_defs(d: DocxDesign) -> list[StyleDef]:
         StyleDef("Caption", builtin=True, size=d.small_pt, after=8),
         StyleDef("Hyperlink", kind="character", base=None, builtin=True, colour=d.accent,
                  underline=True),
-        StyleDef("Verbatim Char", kind="character", base=None, font="DejaVu Sans Mono"),
+        StyleDef("Verbatim Char", kind="character", base=None, font=d.mono_font),
         StyleDef("Leaflet Table", kind="table", base=None),
     ]
     return defs

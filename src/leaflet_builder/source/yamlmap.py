@@ -110,8 +110,8 @@ def load_yaml_with_lines(text: str, path: Path, first_line: int = 1) -> tuple[An
         # PyYAML's `!!timestamp` on text that is no timestamp)
         line, key = _first_bad_scalar(loader_node_or_none(text), first_line, "")
         raise LeafletError(path, line or first_line,
-                           f"{key or 'value'}: invalid value ({exc}); dates are written "
-                           "YYYY-MM-DD") from None
+                           f"{key or 'value'}: invalid value ({exc}) — dates are written "
+                           "YYYY-MM-DD; put other text in quotes") from None
     except RecursionError:  # belt and braces: the depth bound above should come first
         raise LeafletError(path, first_line, "YAML is nested too deeply — use a flatter "
                                              "structure") from None

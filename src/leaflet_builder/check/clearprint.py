@@ -34,6 +34,7 @@ def check_layout(layout: Layout, ctx: CheckContext) -> list[Finding]:
         found.append(finding("clear-print-size", path, line,
                              f"layout '{layout.name}': body text {body_pt:g} pt is under the "
                              f"{minimum:g} pt {kind} minimum (type.body_pt)"))
+    body_sizes: list[tuple[Path, int, float]] = []
     for path, text in _stylesheets(layout):
         clean = _COMMENT_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
         for match in _JUSTIFY_RE.finditer(clean):
@@ -42,10 +43,13 @@ def check_layout(layout: Layout, ctx: CheckContext) -> list[Finding]:
                                  "'text-align: left' (uneven word gaps lose low-vision readers)"))
         for match in _BODY_SIZE_RE.finditer(clean):
             size = float(match.group(1)) * (0.75 if match.group(2).lower() == "px" else 1.0)
-            if size < minimum:
-                found.append(finding("clear-print-size", path, _line_at(clean, match.start(1)),
-                                     f"layout '{layout.name}': body font-size {size:g} pt is "
-                                     f"under the {minimum:g} pt {kind} minimum"))
+            body_sizes.append((path, _line_at(clean, match.start(1)), size))
+    if body_sizes and body_sizes[-1][2] < minimum:
+        # the cascade: the last `body` font-size of the layout's stylesheets is the one used
+        path, line, size = body_sizes[-1]
+        found.append(finding("clear-print-size", path, line,
+                             f"layout '{layout.name}': body font-size {size:g} pt is under "
+                             f"the {minimum:g} pt {kind} minimum"))
     return found
 
 

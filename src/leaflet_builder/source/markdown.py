@@ -281,10 +281,10 @@ def _close_inline(
         return Link("", children, target_slug=leaflet.group(1))
     scheme = _SCHEME_RE.match(href)
     if scheme is None:
-        raise reader.fail(line, f"link '{href}': write a full address (https://...), mailto:, "
-                                "tel:, or another leaflet as 'slug.md'")
+        raise reader.fail(line, f"link '{href}': not a web address — write a full address "
+                                "(https://...), mailto:, tel:, or another leaflet as 'slug.md'")
     if scheme.group(1).lower() not in LINK_SCHEMES:
-        raise reader.fail(line, f"link '{href}': the '{scheme.group(1)}:' scheme is not allowed; "
+        raise reader.fail(line, f"link '{href}': the '{scheme.group(1)}:' scheme is not allowed — "
                                 "links may be http, https, mailto or tel")
     return Link(href, children)
 

@@ -195,12 +195,13 @@ def _heading_tree(headings: list[Heading], file_name: str) -> list[dict[str, Any
     root: list[dict[str, Any]] = []
     stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
     for heading in headings:
+        children: list[dict[str, Any]] = []
         entry = {"title": plain_text(heading.children), "href": f"{file_name}#{heading.anchor}",
-                 "children": []}
+                 "children": children}
         while stack[-1][0] >= heading.level:
             stack.pop()
         stack[-1][1].append(entry)
-        stack.append((heading.level, entry["children"]))
+        stack.append((heading.level, children))
     return root
 
 
@@ -336,7 +337,7 @@ def _package(ebook: epub.EpubBook, when: dt.datetime, source: Any) -> bytes:
     try:
         epub.write_epub(raw, ebook, {"raise_exceptions": True, "mtime": when,
                                      "epub2_guide": False, "epub3_landmark": False})
-    except Exception as exc:  # ebooklib and lxml errors become one located message
+    except Exception as exc:  # noqa: BLE001 - ebooklib/lxml errors become one located message
         raise LeafletError(source, 0, f"could not package the EPUB: {type(exc).__name__}: {exc}") \
             from None
     opf = f"{ebook.FOLDER_NAME}/content.opf"
@@ -372,7 +373,7 @@ def repack_deterministic(data: bytes, when: dt.datetime,
         names = source.namelist()
         ordered = ["mimetype", *[name for name in names if name != "mimetype"]]
         for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3  # the same on every platform
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED

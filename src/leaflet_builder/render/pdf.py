@@ -66,10 +66,18 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
-def footer_css(title: str, label: str) -> str:
-    """The running footer's text for one document (title · version or DRAFT)."""
+def footer_css(title: str, label: str, rtl: bool = False) -> str:
+    """The running footer's text for one document (title · version or DRAFT).
+
+    The title sits where reading starts: left in left-to-right scripts, right in Arabic.
+    """
     text = f"{title} · {label}" if label else title
-    return f"@page {{ @bottom-left {{ content: {css_string(text)}; }} }}"
+    if not rtl:
+        return f"@page {{ @bottom-left {{ content: {css_string(text)}; }} }}"
+    return ("@page { @bottom-left { content: \"Page \" counter(page) \" of \" counter(pages); "
+            "text-align: left; width: auto; } "
+            f"@bottom-right {{ content: {css_string(text)}; text-align: right; width: 75%; "
+            "white-space: normal; } }")
 
 
 def watermark_css(ctx: RenderContext) -> str:
@@ -94,7 +102,8 @@ class PdfRenderer:
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
         view = leaflet_view(leaflet, ctx, PDF_TARGET)
-        css = [font_face_css(), layout_css(ctx), footer_css(leaflet.meta.title, view["footer_label"])]
+        css = [font_face_css(), layout_css(ctx), footer_css(leaflet.meta.title, view["footer_label"],
+                                                           leaflet.meta.is_rtl)]
         if leaflet.meta.is_draft:
             css.append(watermark_css(ctx))
         page = render_leaflet_page(leaflet, ctx, PDF_TARGET, inline_css="\n".join(css),
@@ -118,7 +127,7 @@ class PdfRenderer:
             })
         label = "DRAFT" if view["is_draft"] else ""
         css = [font_face_css(), layout_css(ctx), ctx.layout.read_text(BOOKLET_STYLESHEET),
-               footer_css(booklet.title, label)]
+               footer_css(booklet.title, label, booklet.is_rtl)]
         if view["is_draft"]:
             css.append(watermark_css(ctx))
         cover = booklet.cover

@@ -347,3 +347,10 @@ def test_rules_are_switched_off_by_check_disable(tmp_path: Path) -> None:
 def test_every_rule_documents_reason_and_standard() -> None:
     for rule in RULES.values():
         assert rule.reason and rule.standard and rule.level in ("error", "warning", "info")
+
+
+def test_repeated_sentences_each_get_their_own_line(tmp_path: Path) -> None:
+    long = " ".join(["word"] * 26) + "."
+    findings = run(tmp_path, {"a": leaflet_text(f"{long}\n{long}\n")})
+    first = line_of(tmp_path, "a", "word word")
+    assert [f.location.line for f in of(findings, "long-sentence")] == [first, first + 1]

@@ -88,18 +88,20 @@ class LineFinder:
                     lines.append(number)
         self._letters = "".join(letters)
         self._lines = lines
+        self._cursor = 0  # sentences come in document order: search on from the last one
 
     def find(self, sentence: str, block_line: int) -> int:
         """The line where `sentence` starts, searching from its block's first line."""
         if not self._letters or block_line < 1 or block_line > len(self._line_starts):
             return block_line
-        start = self._line_starts[block_line - 1]
+        start = max(self._line_starts[block_line - 1], self._cursor)
         key = "".join(c.lower() for c in sentence if c.isalnum())
         for size in (24, 10):
             if len(key) < 4:
                 break
             found = self._letters.find(key[:size], start)
             if found >= 0:
+                self._cursor = found + 1
                 return self._lines[found]
         return block_line
 
@@ -108,19 +110,19 @@ def leaflet_sentences(leaflet: Leaflet) -> list[Sentence]:
     """Every sentence of the leaflet's prose: headings, tables and URLs left out."""
     finder = LineFinder(leaflet.path)
     out: list[Sentence] = []
-    section = [INTRO, 0]
+    section: dict[str, tuple[str, int]] = {"current": (INTRO, 0)}
 
     def add(text: str, line: int) -> None:
         for sentence in split_sentences(text):
             if WORD_RE.search(sentence):
-                out.append(Sentence(sentence, finder.find(sentence, line), str(section[0]),
-                                    int(section[1])))
+                title, title_line = section["current"]
+                out.append(Sentence(sentence, finder.find(sentence, line), title, title_line))
 
     def walk(blocks: tuple[Block, ...]) -> None:
         for block in blocks:
             if isinstance(block, Heading):
                 if block.level == 1:
-                    section[:] = [plain_text(block.children).strip(), block.line]
+                    section["current"] = (plain_text(block.children).strip(), block.line)
             elif isinstance(block, Paragraph):
                 # a list item counts as a sentence of its own, however it ends
                 add(prose_text(block.children), block.line)

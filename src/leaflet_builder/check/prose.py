@@ -101,7 +101,8 @@ class LineFinder:
                 break
             found = self._letters.find(key[:size], start)
             if found >= 0:
-                self._cursor = found + 1
+                # the source holds at least the letters of the sentence (plus any link targets)
+                self._cursor = found + len(key)
                 return self._lines[found]
         return block_line
 

@@ -354,3 +354,39 @@ def test_repeated_sentences_each_get_their_own_line(tmp_path: Path) -> None:
     findings = run(tmp_path, {"a": leaflet_text(f"{long}\n{long}\n")})
     first = line_of(tmp_path, "a", "word word")
     assert [f.location.line for f in of(findings, "long-sentence")] == [first, first + 1]
+
+
+def test_other_languages_are_not_graded(tmp_path: Path) -> None:
+    source = make_project(tmp_path, {"a": leaflet_text(HARD, language="cy")}, COMPLETE)
+    report = run_checks(load_project(source), TODAY)
+    assert not of(report.findings, "reading-grade") and not of(report.findings, "section-grade")
+    assert report.leaflets[0].grade is None
+
+
+# --- the build gate (in-process; the CLI tests run the real build) ----------------------------
+
+def test_build_gate_takes_out_overdue_approved_leaflets_and_their_booklets(tmp_path: Path) -> None:
+    from leaflet_builder.check import apply_build_gate
+
+    old = leaflet_text(EASY, **approved(reviewed=dt.date(2020, 1, 1),
+                                        review_due=dt.date(2023, 1, 1)))
+    source = make_project(tmp_path, {"old": old, "fresh": leaflet_text(EASY, **approved()),
+                                     "draft": leaflet_text(EASY, reviewed="2015-01-01")},
+                          COMPLETE, booklets={"guide": {"title": "G", "leaflets": ["fresh", "old"]}})
+    project = load_project(source)
+    messages = apply_build_gate(project, TODAY)
+    assert sorted(project.leaflets) == ["draft", "fresh"]  # drafts are marked DRAFT, not stopped
+    assert "old" in project.failed and "guide" in project.failed_booklets
+    assert [(m.level, m.location.path.name, m.location.line) for m in messages] == [
+        ("error", "old.md", line_of(tmp_path, "old", "review_due:")),
+        ("error", "guide.yaml", (source / "booklets/guide.yaml").read_text().splitlines()
+         .index("- old") + 1)]
+
+
+def test_build_gate_lets_overdue_through_with_a_warning_when_allowed(tmp_path: Path) -> None:
+    from leaflet_builder.check import apply_build_gate
+
+    old = leaflet_text(EASY, **approved(reviewed=dt.date(2020, 1, 1)))
+    project = load_project(make_project(tmp_path, {"old": old}, COMPLETE))
+    messages = apply_build_gate(project, TODAY, allow_overdue=True)
+    assert "old" in project.leaflets and [m.level for m in messages] == ["warning"]

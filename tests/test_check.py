@@ -215,6 +215,20 @@ def test_announced_list_at_the_end_of_a_callout(tmp_path: Path) -> None:
     one(findings, "dangling-list", "error", line_of(tmp_path, "a", "Call straight away"))
 
 
+def test_list_lost_into_its_paragraph_is_an_error_at_the_announcing_line(tmp_path: Path) -> None:
+    # the seed text's failure: the '- ' markers were lost, the items joined the paragraph
+    body = "## Side effects\n\nCommon side effects are:\nfeeling very tired\na rash\n"
+    findings = run(tmp_path, {"a": leaflet_text(body)})
+    found = one(findings, "dangling-list", "error", line_of(tmp_path, "a", "are:"))
+    assert "same paragraph" in found.message
+
+
+def test_nested_list_announced_inside_a_tight_list_is_fine(tmp_path: Path) -> None:
+    body = ("A nurse will teach you:\n\n1. How to store it.\n2. Where to inject, such as:\n"
+            "   - your thigh\n   - your tummy\n3. How to get rid of needles.\n")
+    assert not of(run(tmp_path, {"a": leaflet_text(body)}), "dangling-list")
+
+
 def test_announced_list_that_follows_is_fine(tmp_path: Path) -> None:
     body = "Common side effects include:\n\n- tiredness\n- a rash\n"
     assert not of(run(tmp_path, {"a": leaflet_text(body)}), "dangling-list")

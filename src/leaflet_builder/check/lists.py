@@ -46,11 +46,11 @@ def _check_paragraph(leaflet: Leaflet, block: Paragraph, following: Block | None
     # The list was lost into the paragraph: a line announces it and the items follow as
     # lines of the same paragraph (their '- ' markers or the blank line gone).
     lines = _paragraph_lines(source_lines, block.line)
-    for number, line in lines[:-1]:
-        if line.rstrip().endswith(":") and _ANNOUNCES_RE.search(line):
+    for number, source_line in lines[:-1]:
+        if source_line.rstrip().endswith(":"):
             found.append(finding(
                 "dangling-list", leaflet.path, number,
-                f"\"…{_tail(line)}\" announces a list, but the lines after it are part of the "
+                f"\"…{_tail(source_line)}\" announces a list, but the lines after it are part of the "
                 f"same paragraph: write them as a list {_FIX}", slug=leaflet.slug))
             return
     text = prose_text(block.children).strip()

@@ -66,6 +66,15 @@ def test_warnings_pass_unless_strict(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert strict.returncode == 1 and "FAILED" in strict.stdout
 
 
+def test_quiet_lists_errors_and_warnings_but_no_info(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path, "## Section\n\n" + LONG)
+    loud = check_here(cwd=root, monkeypatch=monkeypatch).stdout
+    quiet = check_here("-q", cwd=root, monkeypatch=monkeypatch).stdout
+    assert ": info: section-grade:" in loud and ": info:" not in quiet
+    assert ": warning: long-sentence:" in quiet and "│ a " in quiet
+
+
 def test_json_output_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _project(tmp_path, LONG + "\n" + DANGLING)
     result = check_here("--format", "json", cwd=root, monkeypatch=monkeypatch)

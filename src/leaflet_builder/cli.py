@@ -125,10 +125,12 @@ def _require_source(source_dir: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Findings as text lines and a table, or as JSON.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Text: list only errors and warnings (info still counted in the table).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True,
               help="Check review dates as if today were this date (for tests).")
 def check(source_dir: Path, layouts: tuple[str, ...], output_format: str, strict: bool,
-          today: Any) -> None:
+          quiet: bool, today: Any) -> None:
     """Check every leaflet and booklet: metadata, review dates, reading level, lists, images."""
     from leaflet_builder.check import run_checks
     from leaflet_builder.check.report import write_json, write_text
@@ -136,6 +138,8 @@ def check(source_dir: Path, layouts: tuple[str, ...], output_format: str, strict
 
     _require_source(source_dir)
     report = run_checks(load_project(source_dir), today.date() if today else None, layouts)
-    writer = write_json if output_format == "json" else write_text
-    writer(report, sys.stdout, Path.cwd(), strict)
+    if output_format == "json":
+        write_json(report, sys.stdout, Path.cwd(), strict)
+    else:
+        write_text(report, sys.stdout, Path.cwd(), strict, quiet=quiet)
     sys.exit(EXIT_CONTENT_ERROR if report.failed(strict) else EXIT_OK)

@@ -56,12 +56,15 @@ def write_json(report: CheckReport, out: IO[str], relative_to: Path, strict: boo
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def write_text(report: CheckReport, out: IO[str], relative_to: Path, strict: bool) -> None:
+def write_text(report: CheckReport, out: IO[str], relative_to: Path, strict: bool,
+               quiet: bool = False) -> None:
     """One `path:line: level: rule-id: message` line per finding, then the summary table."""
     from rich.console import Console
     from rich.table import Table
 
     for item in report.findings:
+        if quiet and item.level == "info":
+            continue
         out.write(item.display(relative_to) + "\n")
     console = Console(file=out, width=None if out.isatty() else 110, highlight=False,
                       soft_wrap=False)

@@ -290,3 +290,25 @@ def test_cli_plain_lines_summary_quiet_and_exit_codes(tmp_path: Path) -> None:
     lines = quiet.stderr.strip().splitlines()
     assert lines and all(line.startswith("source/") and ": " in line for line in lines), lines
     assert "Traceback" not in quiet.stderr
+
+
+def test_a_warm_process_shows_an_image_changed_between_builds(tmp_path: Path) -> None:
+    """Workers keep caches between builds (watch): a changed image must not come from them."""
+    import pypdf
+
+    from leaflet_builder.build_exec import InlineRunner
+
+    source = small_project(tmp_path)
+    runner = InlineRunner()
+    options = BuildOptions(source, tmp_path / "dist", formats=("pdf",), jobs=1)
+
+    def image_colour() -> tuple[int, ...]:
+        page = pypdf.PdfReader(tmp_path / "dist/clinic/alpha.pdf").pages[0]
+        image = next(i for i in page.images if i.image.size == (40, 30)).image
+        return tuple(image.convert("RGB").getpixel((5, 5)))
+
+    assert build(options, runner=runner).ok
+    assert image_colour() == (0, 94, 184)
+    (source / "images/box.png").write_bytes(png_bytes(colour=(200, 0, 0)))
+    assert "clinic/alpha.pdf" in built_paths(build(options, runner=runner))
+    assert image_colour() == (200, 0, 0)

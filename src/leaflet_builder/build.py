@@ -9,6 +9,7 @@ process runs), `build_exec` (in-process, process pool or any Executor such as Da
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -17,6 +18,7 @@ import os
 import re
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -264,8 +266,9 @@ def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
                 jobs.append((job, inputs))
     # longest first (booklets, then PDFs), so the pool does not wait on one late big job
     jobs.sort(key=lambda pair: (pair[0].task.kind != "booklet", pair[0].task.format != "pdf"))
-    numbered = [(RenderJob(job.task, job.ctx, job.document, job.members, job.timeout, number),
-                 inputs) for number, (job, inputs) in enumerate(jobs)]
+    build_id = uuid.uuid4().hex
+    numbered = [(dataclasses.replace(job, job_id=number, build_id=build_id), inputs)
+                for number, (job, inputs) in enumerate(jobs)]
     return numbered, fresh
 
 

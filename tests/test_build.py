@@ -312,3 +312,11 @@ def test_a_warm_process_shows_an_image_changed_between_builds(tmp_path: Path) ->
     (source / "images/box.png").write_bytes(png_bytes(colour=(200, 0, 0)))
     assert "clinic/alpha.pdf" in built_paths(build(options, runner=runner))
     assert image_colour() == (200, 0, 0)
+
+
+def test_booklet_formats_match_the_renderers() -> None:
+    """build plans booklets from BOOKLET_FORMATS so that a no-op rebuild loads no renderer."""
+    from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, get_renderer
+
+    supported = {fmt for fmt in FORMATS if get_renderer(fmt).supports_booklets}
+    assert supported == BOOKLET_FORMATS, "update BOOKLET_FORMATS in render/__init__.py"

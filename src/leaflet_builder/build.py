@@ -38,7 +38,7 @@ from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
 from leaflet_builder.output_guard import check_may_write
 from leaflet_builder.project import Project, booklet_members, load_project
-from leaflet_builder.render import FORMATS, RenderContext, get_renderer
+from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, RenderContext, get_renderer
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".leaflet-build.lock"
@@ -91,7 +91,7 @@ def plan_tasks(project: Project, layouts: list[Layout], formats: tuple[str, ...]
              for layout in layouts for slug in sorted(project.leaflets) for fmt in formats]
     tasks += [Task("booklet", slug, fmt, layout.name)
               for layout in layouts for slug in sorted(project.booklets) for fmt in formats
-              if get_renderer(fmt).supports_booklets]
+              if fmt in BOOKLET_FORMATS]
     return tasks
 
 

@@ -24,6 +24,9 @@ FORMATS: dict[str, str] = {
     "epub": "leaflet_builder.render.epub",
     "html": "leaflet_builder.render.html",
 }
+# formats whose RENDERER.supports_booklets is True, known without importing them (a no-op
+# rebuild must not load WeasyPrint); tests/test_build.py checks this matches the renderers
+BOOKLET_FORMATS: frozenset[str] = frozenset({"pdf", "epub"})
 
 
 @dataclass(frozen=True)

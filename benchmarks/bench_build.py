@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.generate import generate_project  # noqa: E402
+from benchmarks.generate import generate_project
 
 REPO = Path(__file__).resolve().parents[1]
 THREE = ["--format", "pdf", "--format", "docx", "--format", "epub"]
@@ -38,7 +38,8 @@ THREE = ["--format", "pdf", "--format", "docx", "--format", "epub"]
 def leaflet(*args: str, cwd: Path) -> float:
     """Seconds one `leaflet` run takes (wall clock); fails loudly if the build fails."""
     started = time.perf_counter()
-    done = subprocess.run(["leaflet", *args], cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(["leaflet", *args], cwd=cwd, capture_output=True, text=True,
+                          check=False)
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):  # 1: content warnings/errors still build the rest
         raise SystemExit(f"leaflet {' '.join(args)} failed:\n{done.stderr[-2000:]}")
@@ -100,7 +101,7 @@ def bench_a(runs: int, work: Path) -> list[tuple[str, str, str]]:
     ours_n = median(runs, lambda: leaflet("build", "--force", *THREE, cwd=work / "a"))
     theirs = median(runs, lambda: pandoc_all(work / "a" / "source", work / "a" / "pandoc"))
     version = subprocess.run([pandoc_path(), "--version"], capture_output=True,
-                             text=True).stdout.split("\n")[0]
+                             text=True, check=True).stdout.split("\n")[0]
     return [
         ("(a) shipped content, PDF+DOCX+EPUB: leaflet build --jobs 1", f"{ours_1:.1f} s",
          f"{theirs / ours_1:.1f}x faster than {version} ({theirs:.1f} s); target >= 3x"),
@@ -122,7 +123,7 @@ def bench_bc(runs: int, work: Path, count: int = 100) -> list[tuple[str, str, st
                   and not p.name.startswith(".") and p.name != "manifest.json")
     return [
         (f"(b) {count} generated leaflets, {outputs} outputs, --jobs 1", f"{one:.1f} s", ""),
-        (f"(b) same, --jobs 2", f"{two:.1f} s", f"{one / two:.2f}x --jobs 1; target >= 1.7x"),
+        ("(b) same, --jobs 2", f"{two:.1f} s", f"{one / two:.2f}x --jobs 1; target >= 1.7x"),
         ("(c) no-op rebuild of (b)", f"{noop:.2f} s",
          f"{100 * noop / one:.1f}% of the full --jobs 1 build; target <= 5%"),
     ]
@@ -200,8 +201,8 @@ def bench_e(runs: int, work: Path) -> list[tuple[str, str, str]]:
             peaks[count] = peak_memory(["build", "--force", "-j", jobs], root)
         rows.append((f"(e) peak memory, all processes, --jobs {jobs}: 100 / 200 leaflets",
                      f"{peaks[100] / 2**20:.0f} / {peaks[200] / 2**20:.0f} MB",
-                     f"{peaks[200] / peaks[100]:.2f}x for twice the leaflets; target < 500 MB, "
-                     "flat"))
+                     (f"{peaks[200] / peaks[100]:.2f}x for twice the leaflets; "
+                      "target < 500 MB, flat")))
     return rows
 
 

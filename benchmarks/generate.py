@@ -8,10 +8,7 @@ from pathlib import Path
 
 import yaml
 
-WORDS = ("treatment nurse doctor tablet infusion clinic week blood test side effect tired rest "
-         "drink water eat small meals call us any time fever rash cough breath pain help family "
-         "work drive sleep skin mouth sore care plan team appointment result dose hospital home "
-         "ask question worry feel better slowly day night phone number leaflet medicine").split()
+WORDS = ["treatment", "nurse", "doctor", "tablet", "infusion", "clinic", "week", "blood", "test", "side", "effect", "tired", "rest", "drink", "water", "eat", "small", "meals", "call", "us", "any", "time", "fever", "rash", "cough", "breath", "pain", "help", "family", "work", "drive", "sleep", "skin", "mouth", "sore", "care", "plan", "team", "appointment", "result", "dose", "hospital", "home", "ask", "question", "worry", "feel", "better", "slowly", "day", "night", "phone", "number", "leaflet", "medicine"]
 
 
 def _sentence(rng: random.Random, low: int = 6, high: int = 14) -> str:

@@ -46,8 +46,18 @@ DEFAULT_TIMEOUT = 120.0
 # what write_atomic's temporary files look like (mkstemp adds 8 characters of [a-z0-9_])
 TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
-__all__ = ["BuildOptions", "BuildResult", "OutputKind", "Task", "build", "plan_tasks",
-           "render_task", "write_atomic", "read_manifest", "MANIFEST"]
+__all__ = [
+    "MANIFEST",
+    "BuildOptions",
+    "BuildResult",
+    "OutputKind",
+    "Task",
+    "build",
+    "plan_tasks",
+    "read_manifest",
+    "render_task",
+    "write_atomic",
+]
 
 Status = str  # "built", "up to date" or "failed"
 OnOutput = Callable[[Task, Status], None]
@@ -137,7 +147,7 @@ def build_date_from_env(environ: dict[str, str] | None = None) -> dt.datetime | 
     if not value.isdigit():
         raise LeafletError(Path("SOURCE_DATE_EPOCH"), 0,
                            f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'")
-    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
 
 
 def build(options: BuildOptions, on_output: OnOutput | None = None,
@@ -311,14 +321,14 @@ def dask_executor(address: str) -> Iterator[Executor]:
         raise LeafletError(Path("--scheduler"), 0, "running on a Dask cluster needs the dask "
                            "extra: pip install 'leaflet-builder[dask]'") from None
     try:
-        client = Client(address, timeout="10s", set_as_default=False)
+        client = Client(address, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise LeafletError(Path("--scheduler"), 0,
                            f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
-        yield client.get_executor(pure=False)
+        yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
 
 
 @contextlib.contextmanager

@@ -88,7 +88,7 @@ class ExecutorRunner:
                 job = futures.pop(future)
                 try:
                     outcome = future.result()
-                except Exception as exc:  # the executor lost the task (worker died, cancelled)
+                except Exception as exc:  # noqa: BLE001 - the executor lost the task (worker died, cancelled)
                     outcome = _failed(job, f"the render was lost by the executor: "
                                            f"{type(exc).__name__}: {exc}")
                 on_done(outcome)

@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-@lru_cache(maxsize=None)
+@cache
 def library_versions(fmt: str) -> tuple[tuple[str, str], ...]:
     from importlib import metadata
 

@@ -28,7 +28,7 @@ class BuildReporter:
         self._progress: Any = None
         self._bar: Any = None
 
-    def __enter__(self) -> BuildReporter:
+    def __enter__(self) -> BuildReporter:  # noqa: PYI034
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -37,8 +37,13 @@ class BuildReporter:
     def planned(self, total: int) -> None:
         if self.verbosity == "quiet" or not self.terminal:
             return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
-            TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self._stop()
         self._progress = Progress(TextColumn("Building"), BarColumn(), MofNCompleteColumn(),

@@ -98,7 +98,7 @@ def warm_up(formats: tuple[str, ...]) -> None:
     for fmt in formats:
         try:
             get_renderer(fmt)
-        except Exception:  # the job itself will report the problem with its path
+        except Exception:  # noqa: BLE001, S110 - the job itself reports it, with its path
             pass
 
 
@@ -118,7 +118,7 @@ def run_job(job: RenderJob) -> RenderOutcome:
             diagnostics = (exc.diagnostic,)
         except RenderTimeout:
             diagnostics = (Diagnostic(Location(job.source_path), timeout_message(job)),)
-        except Exception as exc:  # a renderer bug must not take the other outputs down
+        except Exception as exc:  # noqa: BLE001 - a renderer bug must not stop the others
             where = traceback.extract_tb(exc.__traceback__)[-1]
             diagnostics = (Diagnostic(Location(job.source_path), (
                 f"could not render {job.task.format}: {type(exc).__name__}: {exc} "

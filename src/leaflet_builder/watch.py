@@ -88,7 +88,7 @@ def _build_once(options: BuildOptions, runner: Any, verbosity: Verbosity,
                            on_plan=reporter.planned)
         except KeyboardInterrupt:
             raise
-        except Exception as exc:  # keep watching: the author may fix it with the next save
+        except Exception as exc:  # noqa: BLE001 - keep watching: the author may fix it with the next save
             reporter.console.print(f"the build failed: {type(exc).__name__}: {exc}",
                                    markup=False)
             return

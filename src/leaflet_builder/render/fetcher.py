@@ -13,7 +13,7 @@ from leaflet_builder.errors import LeafletError
 MAX_FETCH_BYTES = 64 * 1024 * 1024  # fonts are the largest files read (a few MB)
 
 
-class ConfinedFetcher(URLFetcher):
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """A WeasyPrint URL fetcher that serves `file:` URLs inside the allowed folders only.
 
     WeasyPrint (since 66) documents subclassing `URLFetcher` and overriding `fetch` as the way to

@@ -34,6 +34,7 @@ from leaflet_builder.build_worker import (
     warm_up,
 )
 from leaflet_builder.errors import Diagnostic, Location
+from leaflet_builder.render import FORMATS
 
 OnDone = Callable[[RenderOutcome], None]
 POLL_SECONDS = 0.25
@@ -106,9 +107,11 @@ class PoolRunner:
         self._function = function  # a module-level function (workers import it by name)
         self._formats = formats
         # forkserver: workers start from a clean process (forking one that runs a progress
-        # thread can deadlock) that has already imported the renderers
+        # thread can deadlock) that has already imported the renderers (WeasyPrint's import
+        # is then paid once, and its memory shared copy-on-write by every worker)
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["leaflet_builder.build_worker"])
+        self._context.set_forkserver_preload(
+            ["leaflet_builder.build_worker", *(FORMATS[fmt] for fmt in formats if fmt in FORMATS)])
         self._pool: ProcessPoolExecutor | None = None
         self._starts: Any = None
 

@@ -253,13 +253,6 @@ def test_long_run_reader_and_html(text: str) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=500, **FUZZ)  # type: ignore[arg-type]
-@given(valid_leaflet_source())
-def test_long_run_valid_models_through_html(text: str) -> None:
-    check_renderers(read_valid(text), ("html",))
-
-
-@pytest.mark.slow
 @settings(max_examples=100, **FUZZ)  # type: ignore[arg-type]
 @given(valid_leaflet_source())
 def test_long_run_valid_models_through_docx_and_epub(text: str) -> None:

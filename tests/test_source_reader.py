@@ -157,3 +157,18 @@ def test_crlf_and_bom_are_accepted(tmp_path: Path, ending: str) -> None:
     assert leaflet is not None, diagnostics.items
     assert leaflet.meta.title == "A test leaflet"
     assert leaflet.blocks[0].line == 6
+
+
+def test_image_path_with_spaces_is_found(tmp_path: Path) -> None:
+    leaflet, diagnostics = read(tmp_path, leaflet_text("![A chart](<images/a chart.png>)\n"),
+                                {"images/a chart.png": png_bytes()})
+    assert leaflet is not None, [d.display() for d in diagnostics.items]
+    image = leaflet.blocks[0]
+    assert isinstance(image, Image) and image.asset.relative == "images/a chart.png"
+
+
+def test_percent_encoded_escape_is_still_refused(tmp_path: Path) -> None:
+    leaflet, diagnostics = read(tmp_path, leaflet_text("![x](%2e%2e/secret.png)\n"),
+                                {"../secret.png": png_bytes()})
+    assert leaflet is None
+    assert "leads outside source/" in diagnostics.errors[0].message

@@ -84,7 +84,12 @@ class Layout:
 
     @property
     def env(self) -> Environment:
-        return _environment(self.folders)
+        env = _environment(self.folders)
+        # layout-wide words every template may use (the DOCX renderer reads the same ones)
+        from leaflet_builder.render.shared import callout_labels
+
+        env.globals["callout_labels"] = callout_labels(self.settings)
+        return env
 
 
 def load_layout(name: str, project_root: Path | None) -> Layout:

@@ -30,13 +30,12 @@ from leaflet_builder.render import RenderContext, docx_xml
 from leaflet_builder.render.docx_html import HtmlBlocks, Piece, normalise
 from leaflet_builder.render.docx_styles import DocxDesign, add_styles
 from leaflet_builder.render.pages import render_template
-from leaflet_builder.render.shared import DRAFT_LABEL, PageTarget, leaflet_view
+from leaflet_builder.render.shared import DRAFT_LABEL, PageTarget, callout_labels, leaflet_view
 
 # the order of leaflet_body.html; "body" is the leaflet's own content
 DEFAULT_BLOCKS = ("shared/draft.html", "shared/title.html", "shared/glossary.html", "body",
                   "shared/related.html", "shared/disclaimer.html", "shared/about.html")
 # the words blocks.html puts before a callout's title
-CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Important"}
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT}
 ASSET_SCHEME = "asset:"
@@ -286,7 +285,8 @@ class DocxWriter:
     def _callout(self, block: Callout) -> None:
         style = f"Callout {block.callout.capitalize()}"
         title = self.paragraph(style)
-        label = CALLOUT_LABELS[block.callout] + (": " if block.title else "")
+        label = callout_labels(self.ctx.layout.settings)[block.callout] + (
+            ": " if block.title else "")
         pieces = [Piece(label, style="Callout Title")] + [
             p if p.style else Piece(**{**p.__dict__, "style": "Callout Title"})
             for p in self._pieces(block.title, Piece())]

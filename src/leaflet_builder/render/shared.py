@@ -15,6 +15,8 @@ from leaflet_builder.model import Asset, Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
 
 DRAFT_LABEL = "DRAFT — not for patient use"
+# What a callout's kind is called in print; a layout may rename them (`labels: callout:`)
+DEFAULT_CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Important"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -84,3 +86,10 @@ def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) 
         "format_date": format_date,
         "status_label": status_label,
     }
+
+
+def callout_labels(layout_settings: dict[str, Any]) -> dict[str, str]:
+    """The words each format prints before a callout's title (one source for every format)."""
+    labels = layout_settings.get("labels", {}).get("callout", {}) if isinstance(
+        layout_settings.get("labels"), dict) else {}
+    return {**DEFAULT_CALLOUT_LABELS, **{k: str(v) for k, v in labels.items()}}

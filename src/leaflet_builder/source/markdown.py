@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -254,7 +255,9 @@ def _inlines(
             if not allow_images or images is None:
                 raise reader.fail(current_line, f"images cannot be inside {where}; put the image "
                                                 "in a paragraph of its own")
-            src = str(child.attrGet("src") or "")
+            # markdown-it percent-encodes destinations (`<images/a b.png>` -> a%20b.png);
+            # the author wrote a file name, so decode it before looking for the file
+            src = unquote(str(child.attrGet("src") or ""))
             alt = plain_text(_inlines(reader, child, current_line, allow_images=False,
                                       where="image alt text"))
             asset = resolve_asset(src, reader.source_dir, reader.path, current_line)

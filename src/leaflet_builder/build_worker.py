@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-import sys
 import threading
 import time
 import traceback
@@ -51,7 +50,7 @@ class RenderJob:
     members: tuple[Leaflet, ...] = ()
     timeout: float | None = None
     job_id: int = 0
-    build_id: str = ""  # caches that may hold file contents live for one build only
+    build_id: str = ""  # which build a job belongs to (one uuid per build run)
 
     @property
     def source_path(self) -> Path:
@@ -80,7 +79,6 @@ class RenderTimeout(BaseException):
 _RENDER_LOCK = threading.Lock()
 # Set by the process pool's initializer: where to say "job N started in process P at T".
 _START_QUEUE: Any = None
-_CURRENT_BUILD: str | None = None
 
 
 def init_pool_worker(start_queue: Any, formats: tuple[str, ...]) -> None:
@@ -105,7 +103,6 @@ def warm_up(formats: tuple[str, ...]) -> None:
 def run_job(job: RenderJob) -> RenderOutcome:
     """Render one job; every failure becomes a diagnostic on the job's source file."""
     with _RENDER_LOCK:
-        _start_build(job.build_id)
         if _START_QUEUE is not None:
             _START_QUEUE.put((job.job_id, os.getpid(), time.monotonic()))
         started = time.perf_counter()
@@ -125,19 +122,6 @@ def run_job(job: RenderJob) -> RenderOutcome:
                 f"(in {Path(where.filename).name}:{where.lineno}; please report this)")),)
         return RenderOutcome(job.task, data, diagnostics, time.perf_counter() - started,
                              job.job_id, worker=f"{os.getpid()}")
-
-
-def _start_build(build_id: str) -> None:
-    """Forget cached file contents (decoded images) from an earlier build: files may have
-    changed since (watch keeps workers alive between saves)."""
-    global _CURRENT_BUILD
-    if build_id == _CURRENT_BUILD:
-        return
-    _CURRENT_BUILD = build_id
-    pdf = sys.modules.get("leaflet_builder.render.pdf")
-    image_cache = getattr(pdf, "_image_cache", None)
-    if image_cache is not None:
-        image_cache().clear()
 
 
 def timeout_message(job: RenderJob) -> str:

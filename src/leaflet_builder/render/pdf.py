@@ -66,13 +66,6 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
-@functools.lru_cache(maxsize=1)
-def _image_cache() -> dict[str, Any]:
-    # WeasyPrint's image cache, shared by every document a (warm) worker renders: the layout's
-    # and the project's images are decoded once per process, not once per PDF (build hook)
-    return {}
-
-
 def footer_css(title: str, label: str, rtl: bool = False) -> str:
     """The running footer's text for one document (title · version or DRAFT).
 
@@ -157,8 +150,7 @@ def _write(page: str, ctx: RenderContext, meta: PdfMeta, source: Any) -> bytes:
 
     fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()))
     html = HTML(string=page, base_url=ctx.source_dir.as_uri() + "/", url_fetcher=fetcher)
-    document = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=False,
-                           cache=_image_cache())
+    document = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=False)
     fetcher.raise_if_refused(source)  # a refused URL is a located error, not a log line
     when = meta.date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     document.metadata.created = when

@@ -320,3 +320,31 @@ def test_booklet_formats_match_the_renderers() -> None:
 
     supported = {fmt for fmt in FORMATS if get_renderer(fmt).supports_booklets}
     assert supported == BOOKLET_FORMATS, "update BOOKLET_FORMATS in render/__init__.py"
+
+
+def test_outputs_of_a_killed_first_build_are_known_as_the_builds_own(tmp_path: Path) -> None:
+    """A build killed before its manifest: the journal says which files it wrote."""
+    from leaflet_builder.build import JOURNAL_FILE
+
+    source = small_project(tmp_path)
+    dist = tmp_path / "dist"
+    (dist / "clinic").mkdir(parents=True)
+    # what a killed first build leaves: one output written, its journal line, no manifest
+    (dist / "clinic/gamma.html").write_text("<html>old</html>")
+    (dist / JOURNAL_FILE).write_text(json.dumps(
+        {"slug": "gamma", "kind": "leaflet", "format": "html", "layout": "clinic",
+         "path": "clinic/gamma.html"}) + "\n" + '{"slug": "cut sho')
+    (dist / "clinic/alpha.html").write_text("the user's own file")  # not in any journal
+    result = build(BuildOptions(source, dist, formats=HTML, jobs=1))
+    assert "clinic/gamma.html" in built_paths(result)  # replaced: it was the build's own
+    assert "Gamma text." in (dist / "clinic/gamma.html").read_text()
+    assert (dist / "clinic/alpha.html").read_text() == "the user's own file"  # never replaced
+    assert [t.slug for t in result.failed] == ["alpha"]
+    assert not (dist / JOURNAL_FILE).exists()  # the manifest lists everything now
+    # and a killed build's output of a leaflet deleted since is removed like any other
+    (dist / "clinic/beta-old.html").write_text("<html>old</html>")
+    (dist / JOURNAL_FILE).write_text(json.dumps(
+        {"slug": "beta-old", "kind": "leaflet", "format": "html", "layout": "clinic",
+         "path": "clinic/beta-old.html"}) + "\n")
+    assert build(BuildOptions(source, dist, formats=HTML, jobs=1)).removed == [
+        "clinic/beta-old.html"]

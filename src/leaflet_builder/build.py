@@ -42,6 +42,7 @@ from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, RenderContext, get_
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".leaflet-build.lock"
+JOURNAL_FILE = ".leaflet-build-journal.jsonl"
 DEFAULT_TIMEOUT = 120.0
 # what write_atomic's temporary files look like (mkstemp adds 8 characters of [a-z0-9_])
 TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
@@ -186,6 +187,9 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         result.diagnostics.append(exc.diagnostic)
         return result
     previous = {str(o.get("path")): o for o in read_manifest(out_dir)}
+    # outputs a killed build wrote before it could list them: they are the build's own too
+    for path, entry in read_journal(out_dir).items():
+        previous.setdefault(path, entry)
     state = read_state(out_dir)
     jobs, fresh = _plan(project, layouts, options, build_date, state)
     result.planned = len(jobs) + len(fresh)
@@ -218,6 +222,8 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
             if on_output:
                 on_output(task, "failed")
             return
+        if task.relative_path not in previous:
+            journal.note(task)
         write_atomic(target, outcome.data)
         record = {"inputs": inputs_of[outcome.job_id],
                   "sha256": hashlib.sha256(outcome.data).hexdigest(),
@@ -229,6 +235,7 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         if on_output:
             on_output(task, "built")
 
+    journal = Journal(out_dir / JOURNAL_FILE)
     try:
         if jobs:
             with _runner_for(options, executor, runner, len(jobs)) as active:
@@ -243,6 +250,7 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         manifest = {"outputs": [outputs[key] for key in sorted(outputs)]}
         write_atomic(out_dir / MANIFEST,
                      (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        journal.close_and_remove()  # the manifest now lists everything it noted
     result.built.sort(key=lambda e: str(e["path"]))
     result.failed.sort()
     return result
@@ -329,6 +337,54 @@ def dask_executor(address: str) -> Iterator[Executor]:
         yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]
     finally:
         client.close()  # type: ignore[no-untyped-call]
+
+
+class Journal:
+    """Paths of new outputs, noted before each is written (one JSON line each).
+
+    The manifest is written at the end; if the build is killed first, the next build reads
+    the journal to know these files are its own (so it may replace or remove them).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: Any = None
+
+    def note(self, task: Task) -> None:
+        if self._handle is None:
+            self._handle = self.path.open("a", encoding="utf-8")
+        entry = {"slug": task.slug, "kind": task.kind, "format": task.format,
+                 "layout": task.layout, "path": task.relative_path}
+        self._handle.write(json.dumps(entry) + "\n")
+        self._handle.flush()  # in the kernel before the output exists: survives kill -9
+
+    def close_and_remove(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        self.path.unlink(missing_ok=True)
+
+
+def read_journal(out_dir: Path) -> dict[str, dict[str, object]]:
+    """Outputs a killed build noted, as manifest entries of the files that exist."""
+    entries: dict[str, dict[str, object]] = {}
+    try:
+        lines = (out_dir / JOURNAL_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return entries
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # the last line of a killed build may be cut short
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str):
+            continue
+        digest = file_sha256(out_dir / path)
+        if digest is not None:
+            entries[path] = {**entry, "sha256": digest,
+                             "bytes": (out_dir / path).stat().st_size}
+    return entries
 
 
 @contextlib.contextmanager

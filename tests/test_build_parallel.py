@@ -130,10 +130,8 @@ def test_every_format_is_byte_identical_across_builds(tmp_path: Path,
     assert build(BuildOptions(elsewhere, tmp_path / "b/dist", formats=ALL, jobs=2)).ok
     two = dist_bytes(tmp_path / "b/dist")
     differing = sorted(p for p in one if one[p] != two[p] and p != "manifest.json")
-    assert [p for p in differing if not p.endswith(".pdf")] == [], differing
-    if differing:
-        pytest.xfail(f"PDFs depend on the project's folder: {differing} (image XObject names "
-                     "come from the image's absolute file URL; issue 3)")
+    # every format, PDFs with images included, is independent of the project's folder
+    assert differing == []
 
 
 def test_without_source_date_epoch_dates_come_from_the_source(

@@ -11,6 +11,17 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from leaflet_builder.errors import LeafletError
 
 MAX_FETCH_BYTES = 64 * 1024 * 1024  # fonts are the largest files read (a few MB)
+# Source files are addressed under this fixed URL rather than their real path: WeasyPrint names
+# image objects after their URL, and the PDF must not change with the folder a project is in.
+VIRTUAL_SOURCE_PATH = "/leaflet-project/source/"
+VIRTUAL_SOURCE_URL = "file://" + VIRTUAL_SOURCE_PATH
+
+
+def source_url(relative: str) -> str:
+    """The stable URL of a file inside `source/` (see VIRTUAL_SOURCE_PATH)."""
+    from urllib.parse import quote
+
+    return VIRTUAL_SOURCE_URL + quote(relative)
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
@@ -24,11 +35,13 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no 
     network. Refusals are kept in `refused`; WeasyPrint itself only logs them.
     """
 
-    def __init__(self, allowed: list[Path], allowed_files: list[Path] | None = None) -> None:
+    def __init__(self, allowed: list[Path], allowed_files: list[Path] | None = None,
+                 virtual_source: Path | None = None) -> None:
         # no redirects, no proxies in play: only `data:` ever reaches the parent's opener
         super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=1)
         self._roots = [root.resolve() for root in allowed]
         self._files = {path.resolve() for path in allowed_files or []}
+        self._virtual_source = virtual_source.resolve() if virtual_source else None
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -39,7 +52,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no 
         if scheme != "file" or parts.netloc not in ("", "localhost"):
             self._refuse(url, "only files inside the project are read; nothing is fetched "
                                      "from the network")
-        path = Path(unquote(parts.path)).resolve()  # follows symbolic links, folds `..`
+        path = self._real_path(unquote(parts.path)).resolve()  # follows links, folds `..`
         if not self.allows(path):
             self._refuse(url, "the file is outside the project")
         if not path.is_file():
@@ -49,6 +62,12 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no 
         if len(data) > MAX_FETCH_BYTES:
             self._refuse(url, "the file is too large")
         return URLFetcherResponse(path.as_uri(), data)
+
+    def _real_path(self, url_path: str) -> Path:
+        """Map the stable virtual source URL back to the project's real `source/` folder."""
+        if self._virtual_source is not None and url_path.startswith(VIRTUAL_SOURCE_PATH):
+            return self._virtual_source.joinpath(url_path[len(VIRTUAL_SOURCE_PATH):])
+        return Path(url_path)
 
     def allows(self, path: Path) -> bool:
         """True when the real `path` is an allowed file or inside an allowed folder."""

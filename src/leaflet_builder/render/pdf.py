@@ -14,7 +14,7 @@ from markupsafe import Markup
 from leaflet_builder.errors import LeafletError
 from leaflet_builder.model import Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.fetcher import ConfinedFetcher
+from leaflet_builder.render.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
 from leaflet_builder.render.fonts import font_face_css, font_files
 from leaflet_builder.render.pages import css_string, layout_css, render_leaflet_page, render_template
 from leaflet_builder.render.qr import qr_view
@@ -31,7 +31,7 @@ def _link_href(link: Link) -> str | None:
 
 
 PDF_TARGET = PageTarget(
-    name="pdf", xhtml=False, link_href=_link_href, image_src=lambda asset: asset.path.as_uri(),
+    name="pdf", xhtml=False, link_href=_link_href, image_src=lambda asset: source_url(asset.relative),
     related_href=lambda slug: None,
 )
 
@@ -45,7 +45,7 @@ def booklet_target(members: frozenset[str]) -> PageTarget:
         return link.href
 
     return PageTarget(
-        name="pdf", xhtml=False, link_href=link_href, image_src=lambda asset: asset.path.as_uri(),
+        name="pdf", xhtml=False, link_href=link_href, image_src=lambda asset: source_url(asset.relative),
         related_href=lambda slug: f"#leaflet-{slug}" if slug in members else None,
     )
 
@@ -138,7 +138,7 @@ class PdfRenderer:
         cover = booklet.cover
         page = render_template(ctx, BOOKLET_TEMPLATE, {
             **view, "items": items, "inline_css": Markup("\n".join(css)),
-            "cover_src": cover.asset.path.as_uri() if cover else None,
+            "cover_src": source_url(cover.asset.relative) if cover else None,
         })
         meta = PdfMeta(f"{ctx.layout.name}/booklet/{booklet.slug}",
                        document_date(ctx, *(leaflet.source_date for leaflet in leaflets)))
@@ -148,8 +148,9 @@ class PdfRenderer:
 def _write(page: str, ctx: RenderContext, meta: PdfMeta, source: Any) -> bytes:
     from weasyprint import HTML
 
-    fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()))
-    html = HTML(string=page, base_url=ctx.source_dir.as_uri() + "/", url_fetcher=fetcher)
+    fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()),
+                              virtual_source=ctx.source_dir)
+    html = HTML(string=page, base_url=VIRTUAL_SOURCE_URL, url_fetcher=fetcher)
     document = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=False)
     fetcher.raise_if_refused(source)  # a refused URL is a located error, not a log line
     when = meta.date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")

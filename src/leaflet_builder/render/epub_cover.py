@@ -53,7 +53,8 @@ def draw_cover(text: CoverText, accent: str = "005eb8", warning: str = "b00020")
     if text.subtitle:
         _draw_paragraph(draw, text.subtitle, y + 50, 54, bold=False, rtl=text.rtl, width=width)
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    # no `optimize`: it halves the time of the slowest step of an EPUB for ~5% in size
+    image.save(buffer, "PNG")
     return buffer.getvalue()
 
 

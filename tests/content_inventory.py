@@ -7,8 +7,18 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from leaflet_builder.model import (
-    Callout, Heading, Image, Inline, Leaflet, Link, ListBlock, Paragraph, Table, iter_inlines,
-    plain_text, walk_blocks,
+    Callout,
+    Heading,
+    Image,
+    Inline,
+    Leaflet,
+    Link,
+    ListBlock,
+    Paragraph,
+    Table,
+    iter_inlines,
+    plain_text,
+    walk_blocks,
 )
 
 

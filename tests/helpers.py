@@ -76,7 +76,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
     """Run the installed `leaflet` command as a user would (a real process, real exit code)."""
     return subprocess.run(
         ["leaflet", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **(env or {})}, check=False,  # the exit code is what tests check
     )
 
 

@@ -266,9 +266,9 @@ def test_weak_hero_image_and_booklet_cover_alt_warn(tmp_path: Path) -> None:
                           files={"images/drip.png": png_bytes()})
     weak = of(run_checks(load_project(source), TODAY).findings, "image-alt-weak")
     assert {(f.location.path.name, f.location.line) for f in weak} == {
-        ("a.md", line_of(tmp_path, "a", "image:")), ("guide.yaml", 1 + [
+        ("a.md", line_of(tmp_path, "a", "image:")), ("guide.yaml", 1 + next(
             i for i, line in enumerate((source / "booklets/guide.yaml").read_text().splitlines())
-            if line.startswith("cover:")][0])}
+            if line.startswith("cover:")))}
 
 
 # --- glossary terms ---------------------------------------------------------------------------

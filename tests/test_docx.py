@@ -149,7 +149,7 @@ def test_each_numbered_list_restarts_and_nesting_keeps_levels(features: bytes) -
         abstract_id = num.find("w:abstractNumId", W).get(qn("w:val"))
         lvl = numbering.find(f"w:abstractNum[@w:abstractNumId='{abstract_id}']/w:lvl", W)
         assert lvl.find("w:numFmt", W).get(qn("w:val")) == "decimal"
-    styles = dict((text, style) for style, text in body_paragraphs(document))
+    styles = {text: style for style, text in body_paragraphs(document)}
     assert styles["Ring the ward"] == "List Number"
     assert styles["a nested bullet"] == "List Bullet 2"
     assert styles["a nested number"] == "List Number 3"
@@ -231,7 +231,7 @@ def test_properties_and_language(project: Project, features: bytes) -> None:
     assert props.language == "en-GB"
     assert props.version == "1.2"
     assert props.content_status == "Draft"
-    expected = leaflet.source_date.astimezone(dt.timezone.utc).replace(microsecond=0)
+    expected = leaflet.source_date.astimezone(dt.UTC).replace(microsecond=0)
     assert props.created == props.modified == expected  # from the source, not the clock
     lang = document.styles.element.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", W)
     assert lang.get(qn("w:val")) == "en-GB"

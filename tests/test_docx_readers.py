@@ -58,7 +58,7 @@ def test_libreoffice_opens_every_shipped_handout(handouts: tuple[Project, Path],
         assert missing(wanted, text) == [], path.name
         assert "DRAFT — not for patient use" in text  # the shipped leaflets are drafts
         pages = int(next(line.split()[-1] for line in subprocess.run(
-            ["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.splitlines()
+            ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
             if line.startswith("Pages:")))
         assert f"Page {pages} of {pages}" in " ".join(text.split())  # real PAGE/NUMPAGES fields
 

@@ -61,7 +61,7 @@ def test_two_renders_are_byte_identical_and_dated_from_the_build_date(
 def test_without_a_build_date_the_date_is_the_newest_leaflet(books: dict[str, Path],
                                                              project: Project) -> None:
     members = [project.leaflets[slug] for slug in project.booklets["guide"].leaflets]
-    newest = max(leaflet.source_date for leaflet in members).astimezone(dt.timezone.utc)
+    newest = max(leaflet.source_date for leaflet in members).astimezone(dt.UTC)
     assert OpenBook(books["guide"]).meta("dcterms:modified") == [newest.strftime("%Y-%m-%dT%H:%M:%SZ")]
 
 

@@ -26,9 +26,9 @@ from leaflet_builder.source.files import FORBIDDEN_CHARS_RE
 from leaflet_builder.source.leaflet import read_leaflet
 from tests.helpers import png_bytes
 
-FUZZ = dict(deadline=None, database=None, derandomize=True,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                   HealthCheck.filter_too_much])
+FUZZ = {"deadline": None, "database": None, "derandomize": True,
+            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,
+                                   HealthCheck.filter_too_much]}
 
 # text an author (or a hostile one) could type: all of Unicode, with markup characters made likely
 _MARKUP = st.sampled_from(list("*_`[]()<>!#|:-\\&{}%\n\t \r\x00\x01\x1b\u202e\ufeff\uffff") +

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -29,9 +30,9 @@ EVIL_SUMMARY = "<img src=x onerror=alert(1)> {{ config }} &amp; <![CDATA[x]]>"
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         type(self).requests.append(self.path)
         body = png_bytes() if self.path.endswith(".png") else b"body{color:red}"
         self.send_response(200)

@@ -69,13 +69,13 @@ CASES: dict[str, tuple[str | bytes, str]] = {
                             "source/case.md:5: the value contains the control character U+D800"),
     "yaml-huge-int": (FRONT + "version: " + "9" * 6000 + "\n---\nx\n", "source/case.md:5: version"),
     "latin-1": ((FRONT + "---\nCaf\xe9 au lait.\n").encode("latin-1"),
-                f"source/case.md:6: not valid UTF-8 at byte offset {len(FRONT) + 7} (byte 0xe9) — "
-                "save the file as UTF-8"),
+                (f"source/case.md:6: not valid UTF-8 at byte offset {len(FRONT) + 7} (byte 0xe9) — "
+                "save the file as UTF-8")),
     "utf-16": ((FRONT + "---\nText.\n").encode("utf-16"), "not valid UTF-8 at byte offset 0"),
     "nul-byte": ((FRONT + "---\nText\x00.\n").encode(), "source/case.md:6: a NUL byte"),
     "control-char": ((FRONT + "---\nText\x1b[31m.\n").encode(),
-                     f"source/case.md:6: the invisible control character U+001B at byte offset "
-                     f"{len(FRONT) + 8}"),
+                     (f"source/case.md:6: the invisible control character U+001B at byte offset "
+                     f"{len(FRONT) + 8}")),
     "noncharacter": (FRONT + "---\nText\uffff.\n", "the invisible control character U+FFFF"),
     "too-big": (FRONT + "---\n" + "word " * 210_000, "source/case.md: file is 1,050,0"),
     "deep-list": (FRONT + "---\n" + "".join("  " * i + f"- level {i}\n" for i in range(25)),
@@ -169,8 +169,8 @@ def test_raw_html_is_dropped_with_a_warning(tmp_path: Path) -> None:
                         tmp_path / "x.md", tmp_path, 4, diagnostics)
     assert [d.display() for d in diagnostics.warnings] == [
         f"{tmp_path / 'x.md'}:5: warning: raw HTML is not allowed in leaflets and was left out",
-        f"{tmp_path / 'x.md'}:7: warning: raw HTML '<img src=x onerror=alert(1)>' is not allowed "
-        "and was left out",
+        (f"{tmp_path / 'x.md'}:7: warning: raw HTML '<img src=x onerror=alert(1)>' is not allowed "
+        "and was left out"),
     ]
     assert plain_text(blocks[0].children) == "Text  here."  # type: ignore[union-attr]
 

@@ -49,10 +49,10 @@ CASES: dict[str, tuple[str, int, str]] = {
                      "reviewed: must be a date written YYYY-MM-DD"),
     "bad-review-due": (FRONT + "review_due: 2026-13-45\n---\nText.\n", 5,
                        "review_due: invalid value (month must be in 1..12)"),
-    "approved-no-reviewer": ("---\ntitle: T\nsummary: S.\nstatus: approved\nreviewed: 2026-01-01\n"
-                             "---\nText.\n", 4, "reviewer: required when status is 'approved'"),
-    "approved-no-reviewed": ("---\ntitle: T\nsummary: S.\nstatus: approved\nreviewer: Editor\n"
-                             "---\nText.\n", 4, "reviewed: required when status is 'approved'"),
+    "approved-no-reviewer": (("---\ntitle: T\nsummary: S.\nstatus: approved\nreviewed: 2026-01-01\n"
+                             "---\nText.\n"), 4, "reviewer: required when status is 'approved'"),
+    "approved-no-reviewed": (("---\ntitle: T\nsummary: S.\nstatus: approved\nreviewer: Editor\n"
+                             "---\nText.\n"), 4, "reviewed: required when status is 'approved'"),
     "sources-not-list": (FRONT + "sources: NHS website\n---\nText.\n", 5,
                          "sources: must be a list"),
     "source-no-title": (FRONT + "sources:\n  - url: https://www.nhs.uk\n---\nText.\n", 6,

@@ -9,8 +9,20 @@ import pytest
 
 from leaflet_builder.errors import Diagnostics
 from leaflet_builder.model import (
-    Callout, Code, Emphasis, Heading, Image, LineBreak, Link, ListBlock, Paragraph,
-    ProjectSettings, Strong, Table, Text, plain_text,
+    Callout,
+    Code,
+    Emphasis,
+    Heading,
+    Image,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    ProjectSettings,
+    Strong,
+    Table,
+    Text,
+    plain_text,
 )
 from leaflet_builder.project import load_project
 from leaflet_builder.source.leaflet import read_leaflet

@@ -13,7 +13,7 @@ from leaflet_builder import __version__
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def _format_choice() -> click.Choice:
+def _format_choice() -> click.Choice[str]:
     from leaflet_builder.render import FORMATS
 
     return click.Choice(list(FORMATS))
@@ -65,7 +65,8 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
           jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
           force: bool, allow_overdue: bool) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
-    from leaflet_builder.build import BuildOptions, build as run_build
+    from leaflet_builder.build import BuildOptions
+    from leaflet_builder.build import build as run_build
     from leaflet_builder.build_report import BuildReporter
     from leaflet_builder.errors import LeafletError
     from leaflet_builder.render import FORMATS

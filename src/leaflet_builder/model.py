@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal, Union
+from typing import ClassVar, Literal
 
 # --- inlines ---------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ class LineBreak:
     kind: ClassVar[str] = "linebreak"
 
 
-Inline = Union[Text, Strong, Emphasis, Code, Link, LineBreak]
+Inline = Text | Strong | Emphasis | Code | Link | LineBreak
 
 # --- blocks ----------------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ class Callout:
     kind: ClassVar[str] = "callout"
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table, Image, Callout]
+Block = Heading | Paragraph | ListBlock | Table | Image | Callout
 
 # --- documents -------------------------------------------------------------------------------
 
@@ -210,7 +210,7 @@ class Leaflet:
     meta: LeafletMeta
     blocks: tuple[Block, ...]
     # last modification of the source, for dates that must not come from the clock
-    source_date: dt.datetime = field(default=dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))
+    source_date: dt.datetime = field(default=dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
 
 
 @dataclass(frozen=True)

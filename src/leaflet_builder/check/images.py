@@ -18,16 +18,16 @@ def judge_alt(alt: str, src: str) -> tuple[str, str] | None:
     """(rule, message) when `alt` fails readers, None when it describes something."""
     text = alt.strip()
     if not text:
-        return "image-alt-missing", f"picture '{src}' has no alternative text: describe what " \
-                                    "it shows for people who cannot see it"
+        return "image-alt-missing", (f"picture '{src}' has no alternative text: describe what " \
+                                    "it shows for people who cannot see it")
     stem = Path(src).stem.lower()
     if _FILE_NAME_RE.match(text) or text.lower() in (stem, Path(src).name.lower()):
-        return "image-alt-weak", f"alternative text '{text}' is a file name: describe what " \
-                                 "the picture shows"
+        return "image-alt-weak", (f"alternative text '{text}' is a file name: describe what " \
+                                 "the picture shows")
     if len(text.split()) == 1:
         hint = " (a placeholder)" if text.lower() in _PLACEHOLDERS else ""
-        return "image-alt-weak", f"alternative text '{text}' is a single word{hint}: describe " \
-                                 "what the picture shows in a short sentence"
+        return "image-alt-weak", (f"alternative text '{text}' is a single word{hint}: describe " \
+                                 "what the picture shows in a short sentence")
     return None
 
 

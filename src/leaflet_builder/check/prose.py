@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leaflet_builder.model import (
-    Block, Callout, Code, Heading, Inline, Leaflet, LineBreak, Link, ListBlock, Paragraph, Text,
+    Block,
+    Callout,
+    Code,
+    Heading,
+    Inline,
+    Leaflet,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    Text,
     plain_text,
 )
 

@@ -12,7 +12,7 @@ from leaflet_builder.check import clearprint, glossary, images, lists, metadata,
 from leaflet_builder.check.context import CheckContext, finding, yaml_key_line
 from leaflet_builder.check.findings import ALWAYS_ON, RULES, Finding
 from leaflet_builder.errors import LeafletError
-from leaflet_builder.layouts import Layout, load_layout
+from leaflet_builder.layouts import load_layout
 from leaflet_builder.project import Project
 
 

@@ -24,7 +24,17 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from leaflet_builder.model import (
-    Asset, Block, Booklet, Callout, Heading, Image, Inline, Leaflet, ListBlock, Paragraph, Table,
+    Asset,
+    Block,
+    Booklet,
+    Callout,
+    Heading,
+    Image,
+    Inline,
+    Leaflet,
+    ListBlock,
+    Paragraph,
+    Table,
 )
 from leaflet_builder.render import RenderContext, docx_xml
 from leaflet_builder.render.docx_html import HtmlBlocks, Piece, normalise
@@ -56,7 +66,7 @@ def document_date(leaflet: Leaflet, ctx: RenderContext) -> dt.datetime:
     """The build date if set, else the source's: never the clock (builds are reproducible)."""
     when = ctx.build_date or leaflet.source_date
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
     return when.replace(microsecond=0)
 
 

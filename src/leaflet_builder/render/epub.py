@@ -45,7 +45,7 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 # a fixed namespace so that the same organisation and slug give the same identifier forever
 IDENTIFIER_NAMESPACE = uuid.UUID("6f0e7c1e-3c1b-5d7a-9a43-1e5f0c2b7d10")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the earliest ZIP can store
+EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest ZIP can store
 
 BookKind = Literal["leaflet", "booklet"]
 
@@ -84,8 +84,8 @@ def modified_date(ctx: RenderContext, leaflets: tuple[Leaflet, ...]) -> dt.datet
     """The book's date in UTC: the build date if set, else its newest leaflet (never the clock)."""
     when = ctx.build_date or max(leaflet.source_date for leaflet in leaflets)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(when.astimezone(dt.timezone.utc).replace(microsecond=0), EPOCH_1980)
+        when = when.replace(tzinfo=dt.UTC)
+    return max(when.astimezone(dt.UTC).replace(microsecond=0), EPOCH_1980)
 
 
 class EpubRenderer:
@@ -366,7 +366,7 @@ def repack_deterministic(data: bytes, when: dt.datetime,
 
     `fixes` maps an entry name to a function that corrects its bytes on the way through.
     """
-    stamp = when.astimezone(dt.timezone.utc).timetuple()[:6]
+    stamp = when.astimezone(dt.UTC).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

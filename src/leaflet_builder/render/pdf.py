@@ -16,7 +16,12 @@ from leaflet_builder.model import Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
 from leaflet_builder.render.fonts import font_face_css, font_files
-from leaflet_builder.render.pages import css_string, layout_css, render_leaflet_page, render_template
+from leaflet_builder.render.pages import (
+    css_string,
+    layout_css,
+    render_leaflet_page,
+    render_template,
+)
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import DRAFT_LABEL, PageTarget, booklet_view, leaflet_view
 
@@ -92,7 +97,7 @@ def document_date(ctx: RenderContext, *dates: dt.datetime) -> dt.datetime:
     """The build date when the build sets one, else the latest source date: never the clock."""
     if ctx.build_date is not None:
         return ctx.build_date
-    return max(dates, default=dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))
+    return max(dates, default=dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
 
 
 def leaflet_html(leaflet: Leaflet, ctx: RenderContext) -> str:
@@ -153,7 +158,7 @@ def _write(page: str, ctx: RenderContext, meta: PdfMeta, source: Any) -> bytes:
     html = HTML(string=page, base_url=VIRTUAL_SOURCE_URL, url_fetcher=fetcher)
     document = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=False)
     fetcher.raise_if_refused(source)  # a refused URL is a located error, not a log line
-    when = meta.date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    when = meta.date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     document.metadata.created = when
     document.metadata.modified = when
     document.metadata.generator = "leaflet-builder"

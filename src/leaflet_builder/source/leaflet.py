@@ -117,5 +117,5 @@ def _source_date(front: FrontMatter, path: Path) -> dt.datetime:
     dates = [d for d in [front.reviewed, *(s.accessed for s in front.sources)] if d is not None]
     if dates:
         day = max(dates)
-        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.timezone.utc)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.UTC)

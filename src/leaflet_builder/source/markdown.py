@@ -16,8 +16,25 @@ from mdit_py_plugins.container import container_plugin
 
 from leaflet_builder.errors import Diagnostics, LeafletError
 from leaflet_builder.model import (
-    Align, Block, Callout, CalloutKind, Code, Emphasis, Heading, Image, Inline, LineBreak, Link,
-    ListBlock, ListItem, Paragraph, Strong, Table, TableCell, Text, plain_text,
+    Align,
+    Block,
+    Callout,
+    CalloutKind,
+    Code,
+    Emphasis,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Strong,
+    Table,
+    TableCell,
+    Text,
+    plain_text,
 )
 from leaflet_builder.source.assets import resolve_asset
 
@@ -182,7 +199,7 @@ def _callout(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[
     blocks, i = _read_blocks(reader, tokens, i + 1, "container_callout_close", depth + 1)
     if not blocks and not title_inlines:
         raise reader.fail(line, "empty callout: give it a title or some text, or remove it")
-    return [Callout(cast(CalloutKind, kind), title_inlines, tuple(blocks), line)], i
+    return [Callout(kind, title_inlines, tuple(blocks), line)], i
 
 
 def _raw_html(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:

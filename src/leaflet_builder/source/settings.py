@@ -10,7 +10,12 @@ from leaflet_builder.errors import Diagnostics, LeafletError
 from leaflet_builder.model import Booklet, CheckSettings, HeroImage, ProjectSettings
 from leaflet_builder.source.assets import resolve_asset
 from leaflet_builder.source.files import read_source_text
-from leaflet_builder.source.schema import SLUG_RE, BookletSchema, ProjectSchema, report_validation_error
+from leaflet_builder.source.schema import (
+    SLUG_RE,
+    BookletSchema,
+    ProjectSchema,
+    report_validation_error,
+)
 from leaflet_builder.source.yamlmap import load_yaml_with_lines
 
 

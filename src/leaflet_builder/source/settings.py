@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from leaflet_builder.errors import Diagnostics, LeafletError
 from leaflet_builder.model import Booklet, CheckSettings, HeroImage, ProjectSettings
@@ -16,7 +17,32 @@ from leaflet_builder.source.schema import (
     ProjectSchema,
     report_validation_error,
 )
-from leaflet_builder.source.yamlmap import load_yaml_with_lines
+from leaflet_builder.source.yamlmap import LinePath, load_yaml_with_lines
+
+LineMap = dict[LinePath, int]
+
+
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
+
+
+def _read_yaml_file(
+    path: Path, source_dir: Path, schema: type[SchemaT], shape_hint: str,
+    diagnostics: Diagnostics, empty_ok: bool = False,
+) -> tuple[SchemaT, LineMap] | None:
+    """Read a YAML settings file and validate it; errors go to `diagnostics` and give None."""
+    lines: LineMap = {}
+    try:
+        data, lines = load_yaml_with_lines(read_source_text(path, root=source_dir), path)
+        if data is None and empty_ok:
+            data = {}
+        if not isinstance(data, dict):
+            raise LeafletError(path, 1, shape_hint)
+        return schema.model_validate(data), lines
+    except LeafletError as exc:
+        diagnostics.items.append(exc.diagnostic)
+    except ValidationError as exc:
+        report_validation_error(exc, path, lines, diagnostics)
+    return None
 
 
 def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> ProjectSettings | None:
@@ -24,19 +50,12 @@ def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> Project
     path = source_dir / "project.yaml"
     if not path.exists():
         return ProjectSettings()
-    try:
-        data, lines = load_yaml_with_lines(read_source_text(path, root=source_dir), path)
-        if data is None:
-            return ProjectSettings()
-        if not isinstance(data, dict):
-            raise LeafletError(path, 1, "project.yaml must be a set of 'setting: value' lines")
-        schema = ProjectSchema.model_validate(data)
-    except LeafletError as exc:
-        diagnostics.items.append(exc.diagnostic)
+    read = _read_yaml_file(path, source_dir, ProjectSchema,
+                           "project.yaml must be a set of 'setting: value' lines", diagnostics,
+                           empty_ok=True)
+    if read is None:
         return None
-    except ValidationError as exc:
-        report_validation_error(exc, path, lines, diagnostics)
-        return None
+    schema, _ = read
     return ProjectSettings(
         organisation=schema.organisation, language=schema.language, contact=schema.contact,
         base_url=schema.base_url, review_interval_years=schema.review_interval_years,
@@ -51,25 +70,25 @@ def read_booklet(
     path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
 ) -> tuple[Booklet, dict[str, int]] | None:
     """Read one booklet; return it with the line of each listed slug, or None on errors."""
-    try:
-        if not SLUG_RE.match(path.stem):
-            raise LeafletError(path, 0, f"file name '{path.name}' is not a valid slug: use "
-                                        "lowercase letters, digits and hyphens")
-        data, lines = load_yaml_with_lines(read_source_text(path, root=source_dir), path)
-        if not isinstance(data, dict):
-            raise LeafletError(path, 1, "a booklet must be a set of 'field: value' lines "
-                                        "with at least 'title' and 'leaflets'")
-        schema = BookletSchema.model_validate(data)
-        cover = None
-        if schema.cover is not None:
-            asset = resolve_asset(schema.cover.src, source_dir, path, lines.get(("cover", "src"), 1))
-            cover = HeroImage(asset, schema.cover.alt)
-    except LeafletError as exc:
-        diagnostics.items.append(exc.diagnostic)
+    if not SLUG_RE.match(path.stem):
+        diagnostics.error(path, 0, f"file name '{path.name}' is not a valid slug: use "
+                                   "lowercase letters, digits and hyphens")
         return None
-    except ValidationError as exc:
-        report_validation_error(exc, path, lines, diagnostics)
+    read = _read_yaml_file(path, source_dir, BookletSchema,
+                           "a booklet must be a set of 'field: value' lines with at least "
+                           "'title' and 'leaflets'", diagnostics)
+    if read is None:
         return None
+    schema, lines = read
+    cover = None
+    if schema.cover is not None:
+        try:
+            asset = resolve_asset(schema.cover.src, source_dir, path,
+                                  lines.get(("cover", "src"), 1))
+        except LeafletError as exc:
+            diagnostics.items.append(exc.diagnostic)
+            return None
+        cover = HeroImage(asset, schema.cover.alt)
     slug_lines = {slug: lines.get(("leaflets", i), 1) for i, slug in enumerate(schema.leaflets)}
     booklet = Booklet(
         slug=path.stem, path=path, title=schema.title,

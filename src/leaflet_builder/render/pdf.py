@@ -16,6 +16,7 @@ from leaflet_builder.model import Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
 from leaflet_builder.render.fonts import font_face_css, font_files
+from leaflet_builder.render.hyphenation import register_extra_dictionaries
 from leaflet_builder.render.pages import (
     css_string,
     layout_css,
@@ -152,6 +153,8 @@ class PdfRenderer:
 
 def _write(page: str, ctx: RenderContext, meta: PdfMeta, source: Any) -> bytes:
     from weasyprint import HTML
+
+    register_extra_dictionaries()  # Welsh hyphenation, which pyphen lacks
 
     fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()),
                               virtual_source=ctx.source_dir)

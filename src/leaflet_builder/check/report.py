@@ -82,10 +82,16 @@ def write_text(report: CheckReport, out: IO[str], relative_to: Path, strict: boo
     console.print(table)
     verdict = "FAILED" if report.failed(strict) else "passed"
     colour = "red" if report.failed(strict) else "green"
-    console.print(f"[{colour}]{verdict}[/]: {report.count('error')} errors, "
-                  f"{report.count('warning')} warnings, {report.count('info')} info "
-                  f"in {len(report.leaflets)} leaflets and {report.booklets} booklets"
+    console.print(f"[{colour}]{verdict}[/]: {_many(report.count('error'), 'error')}, "
+                  f"{_many(report.count('warning'), 'warning')}, {report.count('info')} info "
+                  f"in {_many(len(report.leaflets), 'leaflet')} and "
+                  f"{_many(report.booklets, 'booklet')}"
                   + (" (--strict: warnings fail)" if strict else ""))
+
+
+def _many(count: int, noun: str) -> str:
+    """`1 booklet`, `2 booklets`: the summary line reads as a sentence."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _grade(value: float | None, maximum: float | None) -> str:

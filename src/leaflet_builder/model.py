@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -273,16 +273,23 @@ def walk_blocks(blocks: tuple[Block, ...]) -> list[Block]:
     return found
 
 
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The text of some inlines, without markup (line breaks become spaces)."""
+def plain_text(inlines: tuple[Inline, ...],
+               keep_link: Callable[[Link], bool] | None = None) -> str:
+    """The text of some inlines, without markup (line breaks become spaces).
+
+    `keep_link`, when given, decides which links' text counts (the quality gate leaves out
+    links whose text is only an address).
+    """
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, (Text, Code)):
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
+        elif isinstance(node, Link) and keep_link is not None and not keep_link(node):
+            continue
         else:
-            parts.append(plain_text(node.children))
+            parts.append(plain_text(node.children, keep_link))
     return "".join(parts)
 
 

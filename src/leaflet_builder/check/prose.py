@@ -9,15 +9,12 @@ from pathlib import Path
 from leaflet_builder.model import (
     Block,
     Callout,
-    Code,
     Heading,
     Inline,
     Leaflet,
-    LineBreak,
     Link,
     ListBlock,
     Paragraph,
-    Text,
     plain_text,
 )
 
@@ -45,21 +42,14 @@ class Sentence:
 
 def prose_text(inlines: tuple[Inline, ...]) -> str:
     """The readable words of some inlines: link text kept, link targets and URLs dropped."""
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, (Text, Code)):
-            parts.append(node.text)
-        elif isinstance(node, LineBreak):
-            parts.append(" ")
-        elif isinstance(node, Link):
-            text = plain_text(node.children)
-            # a link whose text is its address (or an email, a phone number) is not prose
-            if text.strip() and text.strip() != node.href and not _URL_RE.fullmatch(text.strip()) \
-                    and not node.href.startswith("tel:"):
-                parts.append(prose_text(node.children))
-        else:
-            parts.append(prose_text(node.children))
-    return " ".join(_URL_RE.sub(" ", "".join(parts)).split())
+    return " ".join(_URL_RE.sub(" ", plain_text(inlines, keep_link=_is_prose_link)).split())
+
+
+def _is_prose_link(link: Link) -> bool:
+    """A link whose text is its address (or an email, a phone number) is not prose."""
+    text = plain_text(link.children).strip()
+    return bool(text) and text != link.href and not _URL_RE.fullmatch(text) \
+        and not link.href.startswith("tel:")
 
 
 def split_sentences(text: str) -> list[str]:

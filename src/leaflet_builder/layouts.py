@@ -21,6 +21,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from leaflet_builder.errors import LeafletError
 
 LAYOUT_FILE = "layout.yaml"
+# What a callout's kind is called in print; a layout may rename them (`labels: callout:`)
+DEFAULT_CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Important"}
 # a layout name becomes a folder name under --out: letters, digits, hyphens, underscores only
 LAYOUT_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,63})$")
 # url(...) and @import targets in a layout stylesheet
@@ -90,12 +92,14 @@ class Layout:
 
     @property
     def env(self) -> Environment:
-        env = _environment(self.folders)
-        # layout-wide words every template may use (the DOCX renderer reads the same ones)
-        from leaflet_builder.render.shared import callout_labels
+        return _environment(self.folders, tuple(self.callout_labels.items()))
 
-        env.globals["callout_labels"] = callout_labels(self.settings)
-        return env
+    @property
+    def callout_labels(self) -> dict[str, str]:
+        """The words every format prints before a callout's title (`labels: callout:`)."""
+        labels = self.setting("labels", "callout", default={})
+        own = {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+        return {**DEFAULT_CALLOUT_LABELS, **own}
 
 
 def load_layout(name: str, project_root: Path | None) -> Layout:
@@ -194,7 +198,8 @@ class _ConfinedLoader(FileSystemLoader):
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(folders: tuple[Path, ...]) -> Environment:
+def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str], ...]
+                 ) -> Environment:
     """One Jinja2 environment per layout per process: templates compile once and are reused.
 
     Content is only ever data to these templates (never a template itself); autoescaping is
@@ -210,4 +215,6 @@ def _environment(folders: tuple[Path, ...]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # layout-wide words every template may use (the DOCX renderer reads the same ones)
+    env.globals["callout_labels"] = dict(callout_labels)
     return env

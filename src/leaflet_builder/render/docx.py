@@ -7,7 +7,6 @@ Without one, the handout starts from a lean package and every style comes from `
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any, cast
@@ -40,7 +39,13 @@ from leaflet_builder.render import RenderContext, docx_xml
 from leaflet_builder.render.docx_html import HtmlBlocks, Piece, normalise
 from leaflet_builder.render.docx_styles import DocxDesign, add_styles
 from leaflet_builder.render.pages import render_template
-from leaflet_builder.render.shared import DRAFT_LABEL, PageTarget, callout_labels, leaflet_view
+from leaflet_builder.render.shared import (
+    DRAFT_LABEL,
+    PageTarget,
+    leaflet_url,
+    leaflet_view,
+    output_date,
+)
 
 # the order of leaflet_body.html; "body" is the leaflet's own content
 DEFAULT_BLOCKS = ("shared/draft.html", "shared/title.html", "shared/glossary.html", "body",
@@ -56,20 +61,6 @@ UNNEEDED_RELS = (RT.THUMBNAIL, RT.CUSTOM_XML, RT.GLOSSARY_DOCUMENT,
                  RT.WEB_SETTINGS)
 
 
-def online_url(ctx: RenderContext, slug: str) -> str | None:
-    """Where a leaflet lives online (`<base_url>/<slug>`, as the QR codes), if the project says."""
-    base = ctx.settings.base_url
-    return f"{base.rstrip('/')}/{slug}" if base else None
-
-
-def document_date(leaflet: Leaflet, ctx: RenderContext) -> dt.datetime:
-    """The build date if set, else the source's: never the clock (builds are reproducible)."""
-    when = ctx.build_date or leaflet.source_date
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC).replace(tzinfo=None)
-    return when.replace(microsecond=0)
-
-
 @dataclass
 class ListContext:
     style: str | None  # a callout's paragraph style, else the list styles by depth
@@ -83,6 +74,8 @@ class DocxWriter:
         self.leaflet = leaflet
         self.ctx = ctx
         self.meta = leaflet.meta
+        # Word stores naive UTC times; one date for the properties and the ZIP entries alike
+        self.when = output_date(ctx, [leaflet]).replace(tzinfo=None)
         self.rtl = leaflet.meta.is_rtl
         self.design = DocxDesign.from_layout(ctx.layout)
         reference = ctx.layout.find_file("reference.docx")
@@ -114,7 +107,7 @@ class DocxWriter:
         self._set_properties()
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return docx_xml.repack(buffer.getvalue(), document_date(self.leaflet, self.ctx))
+        return docx_xml.repack(buffer.getvalue(), self.when)
 
     def _target(self) -> PageTarget:
         def image_src(asset: Asset) -> str:
@@ -122,10 +115,10 @@ class DocxWriter:
             return ASSET_SCHEME + asset.relative
 
         def link_href(link: Any) -> str | None:
-            return online_url(self.ctx, link.target_slug) if link.target_slug else link.href
+            return leaflet_url(self.ctx.settings, link.target_slug) if link.target_slug else link.href
 
         return PageTarget(name="docx", xhtml=False, link_href=link_href, image_src=image_src,
-                          related_href=lambda slug: online_url(self.ctx, slug))
+                          related_href=lambda slug: leaflet_url(self.ctx.settings, slug))
 
     def _clear_reference(self) -> None:
         body = self.doc.element.body
@@ -295,7 +288,7 @@ class DocxWriter:
     def _callout(self, block: Callout) -> None:
         style = f"Callout {block.callout.capitalize()}"
         title = self.paragraph(style)
-        label = callout_labels(self.ctx.layout.settings)[block.callout] + (
+        label = self.ctx.layout.callout_labels[block.callout] + (
             ": " if block.title else "")
         pieces = [Piece(label, style="Callout Title")] + [
             p if p.style else Piece(**{**p.__dict__, "style": "Callout Title"})
@@ -382,7 +375,7 @@ class DocxWriter:
             elif node.kind == "linebreak":
                 out.append(Piece(kind="break"))
             elif node.kind == "link":
-                url = (online_url(self.ctx, node.target_slug) if node.target_slug  # type: ignore[union-attr]
+                url = (leaflet_url(self.ctx.settings, node.target_slug) if node.target_slug  # type: ignore[union-attr]
                        else node.href) or None  # type: ignore[union-attr]
                 key = id(node) if url else None
                 out += self._pieces(node.children, Piece(**{**fmt.__dict__, "link": url,  # type: ignore[union-attr]
@@ -427,7 +420,7 @@ class DocxWriter:
 
     def _set_properties(self) -> None:
         meta, settings = self.meta, self.ctx.settings
-        when = document_date(self.leaflet, self.ctx)
+        when = self.when
         props = self.doc.core_properties
         props.title = meta.title
         props.subject = meta.summary
@@ -439,7 +432,7 @@ class DocxWriter:
         props.revision = 1
         props.content_status = "Draft" if meta.is_draft else "Approved"
         props.category = "Patient information"
-        props.identifier = online_url(self.ctx, self.leaflet.slug) or self.leaflet.slug
+        props.identifier = leaflet_url(self.ctx.settings, self.leaflet.slug) or self.leaflet.slug
         props.comments = ""
         props.created = when
         props.modified = when

@@ -20,6 +20,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 from lxml import etree
 
+from leaflet_builder.render.archive import write_zip
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -412,21 +414,13 @@ def lean_package() -> io.BytesIO:
 
 def repack(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite a .docx ZIP with fixed entry times and order, so equal input gives equal bytes."""
-    stamp = max(when, dt.datetime(1980, 1, 2, tzinfo=when.tzinfo)).timetuple()[:6]
+    stamp = max(when, dt.datetime(1980, 1, 2, tzinfo=when.tzinfo))
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
     first = ["[Content_Types].xml", "_rels/.rels"]
     entries.sort(key=lambda entry: (entry[0] not in first, first.index(entry[0])
                                     if entry[0] in first else 0, entry[0]))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
-        for name, blob in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            target.writestr(info, blob, compresslevel=9)
-    return out.getvalue()
+    return write_zip(entries, stamp)
 
 
 def set_complex_script(r_pr: BaseOxmlElement, size_pt: float | None, bold: bool | None) -> None:

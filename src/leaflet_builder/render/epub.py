@@ -34,10 +34,17 @@ from leaflet_builder.model import (
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
+from leaflet_builder.render.archive import write_zip
 from leaflet_builder.render.epub_cover import CoverText, cover_alt, draw_cover
 from leaflet_builder.render.glossary_links import link_first_mentions
 from leaflet_builder.render.pages import layout_css, render_leaflet_page, render_template
-from leaflet_builder.render.shared import DRAFT_LABEL, PageTarget, format_date, status_label
+from leaflet_builder.render.shared import (
+    DRAFT_LABEL,
+    PageTarget,
+    format_date,
+    output_date,
+    status_label,
+)
 
 XHTML = "application/xhtml+xml"
 STYLESHEETS = ("style.css", "epub.css")
@@ -81,11 +88,8 @@ def book_identifier(organisation: str, kind: str, slug: str) -> str:
 
 
 def modified_date(ctx: RenderContext, leaflets: tuple[Leaflet, ...]) -> dt.datetime:
-    """The book's date in UTC: the build date if set, else its newest leaflet (never the clock)."""
-    when = ctx.build_date or max(leaflet.source_date for leaflet in leaflets)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(when.astimezone(dt.UTC).replace(microsecond=0), EPOCH_1980)
+    """The book's date in UTC (see `output_date`), never before what a ZIP can store."""
+    return max(output_date(ctx, leaflets), EPOCH_1980)
 
 
 class EpubRenderer:
@@ -366,22 +370,12 @@ def repack_deterministic(data: bytes, when: dt.datetime,
 
     `fixes` maps an entry name to a function that corrects its bytes on the way through.
     """
-    stamp = when.astimezone(dt.UTC).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
         names = source.namelist()
         ordered = ["mimetype", *[name for name in names if name != "mimetype"]]
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3  # the same on every platform
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            content = source.read(name)
-            if fixes and name in fixes:
-                content = fixes[name](content)
-            target.writestr(info, content, compresslevel=9)
-    return out.getvalue()
+        entries = [(name, fixes[name](source.read(name)) if fixes and name in fixes
+                    else source.read(name)) for name in ordered]
+    return write_zip(entries, when.astimezone(dt.UTC), stored=frozenset({"mimetype"}))
 
 
 RENDERER = EpubRenderer()

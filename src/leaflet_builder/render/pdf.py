@@ -24,7 +24,13 @@ from leaflet_builder.render.pages import (
     render_template,
 )
 from leaflet_builder.render.qr import qr_view
-from leaflet_builder.render.shared import DRAFT_LABEL, PageTarget, booklet_view, leaflet_view
+from leaflet_builder.render.shared import (
+    DRAFT_LABEL,
+    PageTarget,
+    booklet_view,
+    leaflet_view,
+    output_date,
+)
 
 BOOKLET_STYLESHEET = "booklet.css"
 WATERMARK_TEMPLATE = "pdf/watermark.svg"
@@ -94,13 +100,6 @@ def watermark_css(ctx: RenderContext) -> str:
             "background-position: center; background-size: contain; }")
 
 
-def document_date(ctx: RenderContext, *dates: dt.datetime) -> dt.datetime:
-    """The build date when the build sets one, else the latest source date: never the clock."""
-    if ctx.build_date is not None:
-        return ctx.build_date
-    return max(dates, default=dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
-
-
 def leaflet_html(leaflet: Leaflet, ctx: RenderContext) -> str:
     """The HTML page WeasyPrint lays out for one leaflet (the benchmark times it on its own)."""
     view = leaflet_view(leaflet, ctx, PDF_TARGET)
@@ -120,7 +119,7 @@ class PdfRenderer:
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
         page = leaflet_html(leaflet, ctx)
         meta = PdfMeta(f"{ctx.layout.name}/leaflet/{leaflet.slug}",
-                       document_date(ctx, leaflet.source_date))
+                       output_date(ctx, [leaflet]))
         return _write(page, ctx, meta, leaflet.path)
 
     def render_booklet(self, booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> bytes:
@@ -147,7 +146,7 @@ class PdfRenderer:
             "cover_src": source_url(cover.asset.relative) if cover else None,
         })
         meta = PdfMeta(f"{ctx.layout.name}/booklet/{booklet.slug}",
-                       document_date(ctx, *(leaflet.source_date for leaflet in leaflets)))
+                       output_date(ctx, leaflets))
         return _write(page, ctx, meta, booklet.path)
 
 

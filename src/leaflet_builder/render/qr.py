@@ -7,13 +7,7 @@ import functools
 import io
 
 from leaflet_builder.model import ProjectSettings
-
-
-def leaflet_url(settings: ProjectSettings, slug: str) -> str | None:
-    """`<base_url>/<slug>`, or None when the project has no `base_url`."""
-    if not settings.base_url:
-        return None
-    return f"{settings.base_url.rstrip('/')}/{slug}"
+from leaflet_builder.render.shared import leaflet_url
 
 
 def qr_view(settings: ProjectSettings, slug: str) -> dict[str, str] | None:

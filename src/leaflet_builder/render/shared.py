@@ -7,18 +7,34 @@ EPUB include them, and DOCX renders the same templates and converts their small 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from leaflet_builder.model import Asset, Booklet, Leaflet, Link
+from leaflet_builder.model import Asset, Booklet, Leaflet, Link, ProjectSettings
 from leaflet_builder.render import RenderContext
 
 DRAFT_LABEL = "DRAFT — not for patient use"
-# What a callout's kind is called in print; a layout may rename them (`labels: callout:`)
-DEFAULT_CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Important"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
+
+
+def output_date(ctx: RenderContext, leaflets: Iterable[Leaflet]) -> dt.datetime:
+    """When an output says it was made, in UTC to the second: the build date when the build
+    sets one (SOURCE_DATE_EPOCH), else its newest leaflet's date — never the clock, so
+    rebuilding changes no byte."""
+    when = ctx.build_date or max((leaflet.source_date for leaflet in leaflets),
+                                 default=dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def leaflet_url(settings: ProjectSettings, slug: str) -> str | None:
+    """Where a leaflet lives online, `<base_url>/<slug>`; None when the project has no base_url."""
+    if not settings.base_url:
+        return None
+    return f"{settings.base_url.rstrip('/')}/{slug}"
 
 
 def format_date(day: dt.date | None) -> str:
@@ -87,9 +103,3 @@ def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) 
         "status_label": status_label,
     }
 
-
-def callout_labels(layout_settings: dict[str, Any]) -> dict[str, str]:
-    """The words each format prints before a callout's title (one source for every format)."""
-    labels = layout_settings.get("labels", {}).get("callout", {}) if isinstance(
-        layout_settings.get("labels"), dict) else {}
-    return {**DEFAULT_CALLOUT_LABELS, **{k: str(v) for k, v in labels.items()}}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import functools
 import hashlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,13 +170,34 @@ def _write(page: str, ctx: RenderContext, meta: PdfMeta, source: Any) -> bytes:
     # /ID: stable for one output (same file, new version keeps its first half), per PDF spec
     identifier = hashlib.sha256(f"{meta.identity}|{when}".encode()).hexdigest()[:32].encode()
     try:
-        pdf: bytes = document.write_pdf(
-            pdf_variant="pdf/ua-1", pdf_identifier=identifier, finisher=_finish,
-        )
+        with _fonts_dated(meta.date):
+            pdf: bytes = document.write_pdf(
+                pdf_variant="pdf/ua-1", pdf_identifier=identifier, finisher=_finish,
+            )
     except Exception as exc:  # WeasyPrint's own errors reach the user as a located message
         raise LeafletError(source, 0, f"could not lay out the PDF: {type(exc).__name__}: {exc}"
                            ) from exc
     return pdf
+
+
+@contextlib.contextmanager
+def _fonts_dated(when: dt.datetime) -> Iterator[None]:
+    """Date the fonts fontTools rewrites while embedding (variable-font instances) by `when`.
+
+    fontTools stamps a font it saves with the clock unless SOURCE_DATE_EPOCH is set, which
+    put the moment of the build into every PDF that uses Noto Sans or Noto Sans Arabic. It
+    reads the variable at each save, so it is set for this write only (renders in a worker
+    run one at a time) and put back afterwards.
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def _finish(document: Any, pdf: Any) -> None:

@@ -92,10 +92,6 @@ class BuildResult:
         return not self.failed and not any(d.level == "error" for d in self.diagnostics)
 
 
-def get_renderer_extension(fmt: str) -> str:
-    return fmt  # every format's extension is its name (pdf, docx, epub, html)
-
-
 def plan_tasks(project: Project, layouts: list[Layout], formats: tuple[str, ...]) -> list[Task]:
     """Every output the project asks for, leaflets first, in a stable order."""
     tasks = [Task("leaflet", slug, fmt, layout.name)

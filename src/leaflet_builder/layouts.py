@@ -48,10 +48,6 @@ class Layout:
     folders: tuple[Path, ...]
     settings: dict[str, Any]
 
-    @property
-    def template_dirs(self) -> list[str]:
-        return [str(folder / "templates") for folder in self.folders]
-
     def find_file(self, relative: str) -> Path | None:
         """The first folder's copy of a layout file (CSS, reference.docx, images).
 

@@ -126,6 +126,9 @@ def _heading(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[
                                 "'title'); change '#' to '##'")
     level = source_level - 1
     if depth == 0 and level > reader.last_heading_level + 1:
+        if reader.last_heading_level == 0:
+            raise reader.fail(line, f"the first heading is '{'#' * source_level}'; headings start "
+                                    "at '##' and do not skip levels")
         raise reader.fail(line, f"heading level jumps from {'#' * (reader.last_heading_level + 1)}"
                                 f" to {'#' * source_level}; do not skip levels")
     if depth == 0:

@@ -8,13 +8,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from leaflet_builder.errors import Diagnostics, LeafletError
+from leaflet_builder.errors import Diagnostic, Diagnostics, LeafletError, Level, Location
 from leaflet_builder.model import HeroImage, Leaflet, LeafletMeta, ProjectSettings, SourceRef
 from leaflet_builder.source.assets import resolve_asset
 from leaflet_builder.source.files import read_source_text
 from leaflet_builder.source.markdown import parse_body
 from leaflet_builder.source.schema import SLUG_RE, FrontMatter, report_validation_error
-from leaflet_builder.source.yamlmap import load_yaml_with_lines
+from leaflet_builder.source.yamlmap import LinePath, load_yaml_with_lines
+
+# Past this many messages a file is better fixed in rounds: the rest are counted in one line.
+MAX_MESSAGES_PER_FILE = 50
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
@@ -32,31 +35,49 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 def read_leaflet(
     path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
 ) -> Leaflet | None:
-    """Read and validate one leaflet; errors go to `diagnostics` and give None."""
-    slug = path.stem
-    errors_before = len(diagnostics.errors)
+    """Read and validate one leaflet; all its problems go to `diagnostics`, errors give None."""
+    found = Diagnostics()
     try:
-        if not SLUG_RE.match(slug):
-            raise LeafletError(path, 0, f"file name '{path.name}' is not a valid slug: use lowercase "
-                                        "letters, digits and hyphens, e.g. 'car-t-cell-therapy.md'")
-        text = read_source_text(path, root=source_dir)
-        yaml_text, body, body_offset = split_front_matter(text, path)
-        data, lines = load_yaml_with_lines(yaml_text, path, first_line=2)
-        if not isinstance(data, dict):
-            raise LeafletError(path, 2, "front matter must be a set of 'field: value' lines")
-        try:
-            front = FrontMatter.model_validate(data)
-        except ValidationError as exc:
-            report_validation_error(exc, path, lines, diagnostics)
-            front = None
-        blocks = parse_body(body, path, source_dir, body_offset, diagnostics)
-    except LeafletError as exc:
-        diagnostics.items.append(exc.diagnostic)
-        return None
+        leaflet = _read_leaflet(path, source_dir, settings, found)
+    except LeafletError as exc:  # a mistake after which the rest of the file cannot be read
+        found.items.append(exc.diagnostic)
+        leaflet = None
     except RecursionError:
-        diagnostics.error(path, 0, "the text is nested too deeply to read; simplify the lists "
-                                   "or emphasis")
-        return None
+        found.error(path, 0, "the text is nested too deeply to read; simplify the lists "
+                             "or emphasis")
+        leaflet = None
+    diagnostics.items.extend(in_line_order(path, found.items))
+    return None if found.errors else leaflet
+
+
+def in_line_order(path: Path, items: list[Diagnostic]) -> list[Diagnostic]:
+    """One file's messages by line; past the cap, errors come before warnings, the rest counted."""
+    by_line = sorted(items, key=lambda d: d.location.line)
+    if len(by_line) <= MAX_MESSAGES_PER_FILE:
+        return by_line
+    ranked = sorted(by_line, key=lambda d: d.level != "error")  # stable: still by line
+    shown, hidden = ranked[:MAX_MESSAGES_PER_FILE], ranked[MAX_MESSAGES_PER_FILE:]
+    level: Level = "error" if any(d.level == "error" for d in hidden) else "warning"
+    problems = "problem" if len(hidden) == 1 else "problems"
+    more = Diagnostic(Location(path, 0), f"... and {len(hidden)} more {problems} in this file — "
+                                         "fix the ones above and build again to see them", level)
+    return [*sorted(shown, key=lambda d: d.location.line), more]
+
+
+def _read_leaflet(
+    path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
+) -> Leaflet | None:
+    """Read one leaflet, recording mistakes and reading on; raise only when the rest is unreadable."""
+    slug = path.stem
+    if not SLUG_RE.match(slug):  # the content can still be read: report its problems too
+        diagnostics.error(path, 0, f"file name '{path.name}' is not a valid slug: use lowercase "
+                                   "letters, digits and hyphens, e.g. 'car-t-cell-therapy.md'")
+    # These raise: a file too big, not UTF-8 or without its '---' lines has no text (or no
+    # known start of the body) to read on in.
+    text = read_source_text(path, root=source_dir)
+    yaml_text, body, body_offset = split_front_matter(text, path)
+    front, lines = _read_front_matter(yaml_text, path, diagnostics)
+    blocks = parse_body(body, path, source_dir, body_offset, diagnostics)
     if front is None:
         return None
 
@@ -74,7 +95,7 @@ def read_leaflet(
     review_due = front.review_due
     if review_due is None and front.reviewed is not None:
         review_due = _add_years(front.reviewed, settings.review_interval_years)
-    if len(diagnostics.errors) > errors_before:
+    if diagnostics.errors:
         return None
     meta = LeafletMeta(
         title=front.title, summary=front.summary, status=front.status,
@@ -88,6 +109,28 @@ def read_leaflet(
     )
     return Leaflet(slug=slug, path=path, meta=meta, blocks=blocks,
                    source_date=_source_date(front, path))
+
+
+def _read_front_matter(
+    yaml_text: str, path: Path, diagnostics: Diagnostics
+) -> tuple[FrontMatter | None, dict[LinePath, int]]:
+    """The validated front matter and the line of each key; None (reported) when it is wrong.
+
+    A broken front matter does not stop the reading: the body is read after it all the same.
+    """
+    try:
+        data, lines = load_yaml_with_lines(yaml_text, path, first_line=2)
+    except LeafletError as exc:
+        diagnostics.items.append(exc.diagnostic)
+        return None, {}
+    if not isinstance(data, dict):
+        diagnostics.error(path, 2, "front matter must be a set of 'field: value' lines")
+        return None, lines
+    try:
+        return FrontMatter.model_validate(data), lines
+    except ValidationError as exc:
+        report_validation_error(exc, path, lines, diagnostics)
+        return None, lines
 
 
 def _check_approval(

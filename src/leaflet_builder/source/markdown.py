@@ -1,4 +1,8 @@
-"""Markdown body -> document model blocks, each carrying the file line it came from."""
+"""Markdown body -> document model blocks, each carrying the file line it came from.
+
+Mistakes are collected, not raised: the offending block or inline is left out and reading goes
+on, so an author sees every problem of a file in one run. Only the nesting bounds stop reading.
+"""
 
 from __future__ import annotations
 
@@ -73,18 +77,30 @@ class _Reader:
     diagnostics: Diagnostics
     anchors: set[str] = field(default_factory=set)
     last_heading_level: int = 0
+    reported: set[tuple[int, str]] = field(default_factory=set)
 
     def line(self, token: Token) -> int:
         return (token.map[0] if token.map else 0) + 1 + self.line_offset
 
-    def fail(self, line: int, message: str) -> LeafletError:
+    def error(self, line: int, message: str) -> None:
+        """Record a mistake and read on; the same message for the same line is given once."""
+        if (line, message) not in self.reported:
+            self.reported.add((line, message))
+            self.diagnostics.error(self.path, line, message)
+
+    def stop(self, line: int, message: str) -> LeafletError:
+        """A mistake after which reading on is pointless (raise it: the caller records it)."""
         return LeafletError(self.path, line, message)
 
 
 def parse_body(
     text: str, path: Path, source_dir: Path, line_offset: int, diagnostics: Diagnostics
 ) -> tuple[Block, ...]:
-    """Parse a Markdown body that starts at file line `line_offset + 1`."""
+    """Parse a Markdown body that starts at file line `line_offset + 1`.
+
+    Mistakes go to `diagnostics` (the blocks are then incomplete and must not be built); only
+    the nesting bounds raise a LeafletError.
+    """
     try:
         tokens = _PARSER.parse(text)
         reader = _Reader(path, source_dir, line_offset, diagnostics)
@@ -100,8 +116,10 @@ def _read_blocks(
     reader: _Reader, tokens: list[Token], index: int, close: str | None, depth: int
 ) -> tuple[list[Block], int]:
     """Read blocks from `index` until the token type `close`; return them and the next index."""
+    # Stops reading: past the bound every deeper line would give the same message again, and a
+    # file nested this deep is machine-made or broken rather than a leaflet with one slip.
     if depth > MAX_NESTING:
-        raise reader.fail(reader.line(tokens[index]) if index < len(tokens) else 0,
+        raise reader.stop(reader.line(tokens[index]) if index < len(tokens) else 0,
                           f"lists and callouts are nested more than {MAX_NESTING} levels "
                           "deep — use fewer levels (split the list or start a new section)")
     blocks: list[Block] = []
@@ -111,27 +129,44 @@ def _read_blocks(
             return blocks, index + 1
         handler = _BLOCK_HANDLERS.get(token.type)
         if handler is None:
-            raise reader.fail(reader.line(token), f"unsupported Markdown ({token.type})")
+            reader.error(reader.line(token), f"unsupported Markdown ({token.type})")
+            index = _after_block(tokens, index)
+            continue
         new_blocks, index = handler(reader, tokens, index, depth)
         blocks.extend(new_blocks)
     return blocks, index
+
+
+def _after_block(tokens: list[Token], index: int) -> int:
+    """The index just past the block starting at `index` (past its matching close, if any)."""
+    opener = tokens[index]
+    if opener.nesting != 1:
+        return index + 1
+    for end in range(index + 1, len(tokens)):
+        if tokens[end].nesting == -1 and tokens[end].level == opener.level:
+            return end + 1
+    return len(tokens)
 
 
 def _heading(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
     token, inline = tokens[i], tokens[i + 1]
     line = reader.line(token)
     source_level = int(token.tag[1])
+    # A '#' is read on as the '##' it should be, so the headings below it are judged as if fixed.
+    level = max(source_level - 1, 1)
     if source_level == 1:
-        raise reader.fail(line, "headings start at '##' (the title comes from the front matter's "
-                                "'title'); change '#' to '##'")
-    level = source_level - 1
-    if depth == 0 and level > reader.last_heading_level + 1:
+        reader.error(line, "headings start at '##' (the title comes from the front matter's "
+                           "'title'); change '#' to '##'")
+    elif depth == 0 and level > reader.last_heading_level + 1:
         if reader.last_heading_level == 0:
-            raise reader.fail(line, f"the first heading is '{'#' * source_level}'; headings start "
-                                    "at '##' and do not skip levels")
-        raise reader.fail(line, f"heading level jumps from {'#' * (reader.last_heading_level + 1)}"
-                                f" to {'#' * source_level}; do not skip levels")
+            reader.error(line, f"the first heading is '{'#' * source_level}'; headings start "
+                               "at '##' and do not skip levels")
+        else:
+            reader.error(line, f"heading level jumps from {'#' * (reader.last_heading_level + 1)}"
+                               f" to {'#' * source_level}; do not skip levels")
     if depth == 0:
+        # after a jump too: the headings below are then judged from this one, so one skipped
+        # level gives one message, not one for every heading under it
         reader.last_heading_level = level
     children = _inlines(reader, inline, line, allow_images=False, where="a heading")
     return [Heading(level, children, _unique_anchor(reader, plain_text(children)), line)], i + 3
@@ -196,12 +231,15 @@ def _callout(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[
     line = reader.line(token)
     kind, _, title = token.info.strip().partition(" ")
     if kind not in CALLOUT_KINDS:
-        raise reader.fail(line, f"unknown callout kind '{kind}'; use one of: "
-                                f"{', '.join(CALLOUT_KINDS)} (e.g. '::: warning Call us if')")
+        reader.error(line, f"unknown callout kind '{kind}'; use one of: "
+                           f"{', '.join(CALLOUT_KINDS)} (e.g. '::: warning Call us if')")
     title_inlines: tuple[Inline, ...] = (Text(title.strip()),) if title.strip() else ()
+    # the text inside is read whatever the kind, so its own mistakes are reported now too
     blocks, i = _read_blocks(reader, tokens, i + 1, "container_callout_close", depth + 1)
     if not blocks and not title_inlines:
-        raise reader.fail(line, "empty callout: give it a title or some text, or remove it")
+        reader.error(line, "empty callout: give it a title or some text, or remove it")
+    if kind not in CALLOUT_KINDS:
+        return blocks, i
     return [Callout(kind, title_inlines, tuple(blocks), line)], i
 
 
@@ -219,8 +257,16 @@ def _rule(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[lis
 
 
 def _refuse(message: str) -> Callable[[_Reader, list[Token], int, int], tuple[list[Block], int]]:
+    """A handler that reports `message` and leaves the block out."""
     def handler(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
-        raise reader.fail(reader.line(tokens[i]), message)
+        opener = tokens[i]
+        reader.error(reader.line(opener), message)
+        if opener.nesting != 1:
+            return [], i + 1
+        # a block quote holds blocks: read them (and drop them) so their mistakes show now too
+        close = opener.type.removesuffix("_open") + "_close"
+        _, end = _read_blocks(reader, tokens, i + 1, close, depth + 1)
+        return [], end
     return handler
 
 
@@ -262,54 +308,71 @@ def _inlines(
         elif kind == "code_inline":
             stack[-1][1].append(Code(child.content))
         elif kind in ("strong_open", "em_open", "link_open"):
-            if len(stack) > MAX_NESTING:
-                raise reader.fail(current_line, f"emphasis and links are nested more than "
+            if len(stack) > MAX_NESTING:  # stops reading, as the block nesting bound does
+                raise reader.stop(current_line, f"emphasis and links are nested more than "
                                                 f"{MAX_NESTING} levels deep — simplify the "
                                                 "* and _ marks")
             stack.append((kind, [], child))
         elif kind in ("strong_close", "em_close", "link_close"):
             opener, children, open_token = stack.pop()
-            stack[-1][1].append(_close_inline(reader, opener, tuple(children), open_token,
+            stack[-1][1].extend(_close_inline(reader, opener, tuple(children), open_token,
                                               current_line))
         elif kind == "image":
             if not allow_images or images is None:
-                raise reader.fail(current_line, f"images cannot be inside {where}; put the image "
-                                                "in a paragraph of its own")
-            # markdown-it percent-encodes destinations (`<images/a b.png>` -> a%20b.png);
-            # the author wrote a file name, so decode it before looking for the file
-            src = unquote(str(child.attrGet("src") or ""))
-            alt = plain_text(_inlines(reader, child, current_line, allow_images=False,
-                                      where="image alt text"))
-            asset = resolve_asset(src, reader.source_dir, reader.path, current_line)
-            images.append(Image(asset, alt.strip(), current_line, str(child.attrGet("title") or "")))
+                # the image is left out unchecked: one message for one misplaced image
+                reader.error(current_line, f"images cannot be inside {where}; put the image "
+                                           "in a paragraph of its own")
+                continue
+            image = _image(reader, child, current_line)
+            if image is not None:
+                images.append(image)
         elif kind == "html_inline":
             reader.diagnostics.warn(reader.path, current_line,
                                     f"raw HTML {child.content!r} is not allowed and was left out")
         else:
-            raise reader.fail(current_line, f"unsupported Markdown ({kind})")
+            # an opening and a closing token of the same kind give one message, not two
+            name = kind.removesuffix("_open").removesuffix("_close")
+            reader.error(current_line, f"unsupported Markdown ({name})")
     return tuple(_merge_text(stack[0][1]))
+
+
+def _image(reader: _Reader, token: Token, line: int) -> Image | None:
+    """The image an inline image token names, or None (reported) when its file is not usable."""
+    # markdown-it percent-encodes destinations (`<images/a b.png>` -> a%20b.png);
+    # the author wrote a file name, so decode it before looking for the file
+    src = unquote(str(token.attrGet("src") or ""))
+    alt = plain_text(_inlines(reader, token, line, allow_images=False, where="image alt text"))
+    try:
+        asset = resolve_asset(src, reader.source_dir, reader.path, line)
+    except LeafletError as exc:  # one image, one message: its later checks need the file
+        reader.error(exc.location.line, exc.message)
+        return None
+    return Image(asset, alt.strip(), line, str(token.attrGet("title") or ""))
 
 
 def _close_inline(
     reader: _Reader, opener: str, children: tuple[Inline, ...], token: Token | None, line: int
-) -> Inline:
+) -> list[Inline]:
+    """The finished inline; a refused link leaves only its text (so it is reported once)."""
     if opener == "strong_open":
-        return Strong(children)
+        return [Strong(children)]
     if opener == "em_open":
-        return Emphasis(children)
+        return [Emphasis(children)]
     assert token is not None
     href = str(token.attrGet("href") or "").strip()
     leaflet = _LEAFLET_LINK_RE.match(href)
     if leaflet:
-        return Link("", children, target_slug=leaflet.group(1))
+        return [Link("", children, target_slug=leaflet.group(1))]
     scheme = _SCHEME_RE.match(href)
     if scheme is None:
-        raise reader.fail(line, f"link '{href}': not a web address — write a full address "
-                                "(https://...), mailto:, tel:, or another leaflet as 'slug.md'")
+        reader.error(line, f"link '{href}': not a web address — write a full address "
+                           "(https://...), mailto:, tel:, or another leaflet as 'slug.md'")
+        return list(children)
     if scheme.group(1).lower() not in LINK_SCHEMES:
-        raise reader.fail(line, f"link '{href}': the '{scheme.group(1)}:' scheme is not allowed — "
-                                "links may be http, https, mailto or tel")
-    return Link(href, children)
+        reader.error(line, f"link '{href}': the '{scheme.group(1)}:' scheme is not allowed — "
+                           "links may be http, https, mailto or tel")
+        return list(children)
+    return [Link(href, children)]
 
 
 def _merge_text(inlines: list[Inline]) -> list[Inline]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from leaflet_builder.errors import Diagnostic, Diagnostics, LeafletError, Level, Location
-from leaflet_builder.model import HeroImage, Leaflet, LeafletMeta, ProjectSettings, SourceRef
+from leaflet_builder.model import Asset, HeroImage, Leaflet, LeafletMeta, ProjectSettings, SourceRef
 from leaflet_builder.source.assets import resolve_asset
 from leaflet_builder.source.files import read_source_text
 from leaflet_builder.source.markdown import parse_body
@@ -76,8 +77,9 @@ def _read_leaflet(
     # known start of the body) to read on in.
     text = read_source_text(path, root=source_dir)
     yaml_text, body, body_offset = split_front_matter(text, path)
-    front, lines = _read_front_matter(yaml_text, path, diagnostics)
+    front, data, lines = _read_front_matter(yaml_text, path, diagnostics)
     blocks = parse_body(body, path, source_dir, body_offset, diagnostics)
+    hero_asset = _check_hero_image(data, path, source_dir, lines, diagnostics)
     if front is None:
         return None
 
@@ -86,12 +88,8 @@ def _read_leaflet(
 
     _check_approval(front, path, line_of, diagnostics)
     hero = None
-    if front.image is not None:
-        try:
-            hero = HeroImage(resolve_asset(front.image.src, source_dir, path, line_of("image", "src")),
-                             front.image.alt)
-        except LeafletError as exc:
-            diagnostics.items.append(exc.diagnostic)
+    if front.image is not None and hero_asset is not None:
+        hero = HeroImage(hero_asset, front.image.alt)
     review_due = front.review_due
     if review_due is None and front.reviewed is not None:
         review_due = _add_years(front.reviewed, settings.review_interval_years)
@@ -113,8 +111,8 @@ def _read_leaflet(
 
 def _read_front_matter(
     yaml_text: str, path: Path, diagnostics: Diagnostics
-) -> tuple[FrontMatter | None, dict[LinePath, int]]:
-    """The validated front matter and the line of each key; None (reported) when it is wrong.
+) -> tuple[FrontMatter | None, dict[str, Any], dict[LinePath, int]]:
+    """The validated front matter (None, reported, when wrong), its raw fields, each key's line.
 
     A broken front matter does not stop the reading: the body is read after it all the same.
     """
@@ -122,15 +120,32 @@ def _read_front_matter(
         data, lines = load_yaml_with_lines(yaml_text, path, first_line=2)
     except LeafletError as exc:
         diagnostics.items.append(exc.diagnostic)
-        return None, {}
+        return None, {}, {}
     if not isinstance(data, dict):
         diagnostics.error(path, 2, "front matter must be a set of 'field: value' lines")
-        return None, lines
+        return None, {}, lines
     try:
-        return FrontMatter.model_validate(data), lines
+        return FrontMatter.model_validate(data), data, lines
     except ValidationError as exc:
         report_validation_error(exc, path, lines, diagnostics)
-        return None, lines
+        return None, data, lines
+
+
+def _check_hero_image(
+    data: dict[str, Any], path: Path, source_dir: Path, lines: dict[LinePath, int],
+    diagnostics: Diagnostics,
+) -> Asset | None:
+    """The hero image's file, checked from the raw fields so that another field's mistake does
+    not hide this one; None when absent (a missing or non-text `src` is the schema's to report)."""
+    image = data.get("image")
+    src = image.get("src") if isinstance(image, dict) else None
+    if not isinstance(src, str) or not src.strip():
+        return None
+    try:  # the same whitespace rule as the schema's fields
+        return resolve_asset(src.strip(), source_dir, path, lines.get(("image", "src"), 1))
+    except LeafletError as exc:
+        diagnostics.items.append(exc.diagnostic)
+        return None
 
 
 def _check_approval(

@@ -17,7 +17,11 @@ _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def resolve_asset(src: str, source_dir: Path, path: Path, line: int) -> Asset:
-    """Check an image path written in `path` at `line` and describe the file it names."""
+    """Check an image path written in `path` at `line` and describe the file it names.
+
+    Raises at the first problem: each check needs the ones before it to pass, so one image gives
+    one message. Callers record it and read on (the rest of the file is still checked).
+    """
     def fail(message: str) -> LeafletError:
         return LeafletError(path, line, f"image '{src}': {message}")
 

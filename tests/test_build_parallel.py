@@ -6,6 +6,7 @@ import io
 import os
 import signal
 import subprocess
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -244,3 +245,19 @@ def test_a_stuck_worker_is_killed_and_the_other_jobs_finish(
     got = dist_bytes(tmp_path / "dist")
     for slug in ("leaflet-0", "leaflet-2", "leaflet-3"):
         assert got[f"clinic/{slug}.html"] == expected[f"clinic/{slug}.html"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path, jobs: str) -> None:
+    # WeasyPrint copies the fonts (about 6 MB) into a temporary folder per process; pool
+    # workers used to leave theirs behind after every build
+    source = parity_project(tmp_path / "project", count=2)
+    # a short folder: the process pool's socket lives there, and socket paths are short
+    with tempfile.TemporaryDirectory(prefix="lb-") as scratch:
+        done = subprocess.run(["leaflet", "build", "--source", str(source), "--out",
+                               str(tmp_path / "dist"), "--format", "pdf", "--jobs", jobs],
+                              env={**os.environ, "TMPDIR": scratch}, capture_output=True,
+                              text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert len(list((tmp_path / "dist").rglob("*.pdf"))) == 3
+        assert sorted(p.name for p in Path(scratch).iterdir()) == []

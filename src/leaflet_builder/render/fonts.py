@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+import shutil
+import tempfile
+from multiprocessing.util import Finalize
 from pathlib import Path
+from typing import Any
 
 # (package, family, [(file, weight, style)])
 FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
@@ -63,3 +67,23 @@ def _faces() -> list[tuple[Path, str, str, str]]:
             if (folder / name).is_file():
                 faces.append(((folder / name).resolve(), family, weight, style))
     return faces
+
+
+@functools.lru_cache(maxsize=1)
+def font_configuration() -> Any:
+    """This process's WeasyPrint font configuration, kept for every render (loading is slow).
+
+    WeasyPrint copies each `@font-face` file (about 6 MB here) into a temporary folder that it
+    removes only when the configuration is garbage-collected, which never happens in a pool
+    worker (it ends with os._exit): every build used to leave a folder per worker in /tmp. The
+    folder is made here and removed by a multiprocessing finalizer instead, which runs when this
+    process ends normally (pool shutdown or interpreter exit) and which forked children do not
+    inherit, so only the process that made the folder removes it.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    folder = Path(tempfile.mkdtemp(prefix="leaflet-fonts-"))
+    config._folder = folder  # WeasyPrint's own folder attribute, set before it makes one
+    Finalize(config, shutil.rmtree, args=(folder, True), exitpriority=10)
+    return config

@@ -15,23 +15,31 @@ import time
 from pathlib import Path
 
 from leaflet_builder.layouts import load_layout
-from leaflet_builder.model import glossary_terms
+from leaflet_builder.model import Leaflet, glossary_terms
 from leaflet_builder.project import load_project
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.fetcher import ConfinedFetcher
-from leaflet_builder.render.fonts import font_files
-from leaflet_builder.render.pdf import RENDERER, _font_config, leaflet_html
+from leaflet_builder.render.fonts import font_configuration, font_files
+from leaflet_builder.render.pages import render_leaflet_page
+from leaflet_builder.render.pdf import PDF_TARGET, RENDERER, leaflet_css
+from leaflet_builder.render.qr import qr_view
 
 REPO = Path(__file__).resolve().parents[1]
 
 
+def standalone_page(leaflet: Leaflet, ctx: RenderContext) -> str:
+    """The leaflet's page with all its CSS in one `<style>`, as a WeasyPrint user would write it."""
+    return render_leaflet_page(leaflet, ctx, PDF_TARGET, inline_css="\n".join(leaflet_css(leaflet, ctx)),
+                               qr=qr_view(ctx.settings, leaflet.slug))
+
+
 def floor_pdf(page: str, ctx: RenderContext) -> bytes:
-    """WeasyPrint alone: the same HTML, fonts, fetcher and options as the renderer uses."""
+    """WeasyPrint alone: the same page and CSS, fonts, fetcher and options as the renderer."""
     from weasyprint import HTML
 
     fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()))
     html = HTML(string=page, base_url=ctx.source_dir.as_uri() + "/", url_fetcher=fetcher)
-    pdf: bytes = html.write_pdf(pdf_variant="pdf/ua-1", font_config=_font_config(), pdf_tags=True,
+    pdf: bytes = html.write_pdf(pdf_variant="pdf/ua-1", font_config=font_configuration(), pdf_tags=True,
                                 presentational_hints=False)
     return pdf
 
@@ -56,7 +64,7 @@ def main() -> None:
             start = time.perf_counter()
             RENDERER.render_leaflet(leaflet, ctx)
             ours.append(time.perf_counter() - start)
-            page = leaflet_html(leaflet, ctx)
+            page = standalone_page(leaflet, ctx)
             start = time.perf_counter()
             floor_pdf(page, ctx)
             floor.append(time.perf_counter() - start)

@@ -18,7 +18,7 @@ from leaflet_builder.errors import LeafletError
 from leaflet_builder.model import Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
-from leaflet_builder.render.fonts import font_face_css, font_files
+from leaflet_builder.render.fonts import font_configuration, font_face_css, font_files
 from leaflet_builder.render.hyphenation import register_extra_dictionaries
 from leaflet_builder.render.pages import (
     css_string,
@@ -73,14 +73,6 @@ class PdfMeta:
     date: dt.datetime
 
 
-@functools.lru_cache(maxsize=1)
-def _font_config() -> Any:
-    # one font configuration per process: WeasyPrint's font loading is its slowest start-up step
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
 def footer_css(title: str, label: str, rtl: bool = False) -> str:
     """The running footer's text for one document (title · version or DRAFT).
 
@@ -104,14 +96,56 @@ def watermark_css(ctx: RenderContext) -> str:
 
 
 def leaflet_html(leaflet: Leaflet, ctx: RenderContext) -> str:
-    """The HTML page WeasyPrint lays out for one leaflet (the benchmark times it on its own)."""
-    view = leaflet_view(leaflet, ctx, PDF_TARGET)
-    css = [font_face_css(), layout_css(ctx), footer_css(leaflet.meta.title, view["footer_label"],
-                                                       leaflet.meta.is_rtl)]
-    if leaflet.meta.is_draft:
-        css.append(watermark_css(ctx))
-    return render_leaflet_page(leaflet, ctx, PDF_TARGET, inline_css="\n".join(css),
-                               qr=qr_view(ctx.settings, leaflet.slug))
+    """The HTML page WeasyPrint lays out for one leaflet (its CSS: `pdf_stylesheets`)."""
+    return render_leaflet_page(leaflet, ctx, PDF_TARGET, qr=qr_view(ctx.settings, leaflet.slug))
+
+
+def leaflet_css(leaflet: Leaflet, ctx: RenderContext) -> list[str]:
+    """The stylesheets of one leaflet's PDF: the layout's, then its footer and watermark."""
+    label = leaflet_view(leaflet, ctx, PDF_TARGET)["footer_label"]
+    footer = footer_css(leaflet.meta.title, label, leaflet.meta.is_rtl)
+    return pdf_css(ctx, footer, leaflet.meta.is_draft)
+
+
+def pdf_css(ctx: RenderContext, footer: str, draft: bool, booklet: bool = False) -> list[str]:
+    """The fonts and the layout's stylesheets, the document's footer, a draft's watermark."""
+    layout_part = [font_face_css(), layout_css(ctx)]
+    if booklet:
+        layout_part.append(ctx.layout.read_text(BOOKLET_STYLESHEET))
+    return ["\n".join(layout_part), footer] + ([watermark_css(ctx)] if draft else [])
+
+
+def parsed_stylesheets(css: list[str], ctx: RenderContext, source: Any) -> list[Any]:
+    """The stylesheets as WeasyPrint objects, each text parsed once per process.
+
+    They go to WeasyPrint in this cascade order rather than as one `<style>` in the page:
+    the layout's part and the watermark are the same for every document, so each process
+    parses them once (that took about 40 ms a document). A stylesheet that asked for a
+    refused file (an `@import` or font outside the project) fails every document using it,
+    with the same message as a refused image.
+    """
+    stylesheets = []
+    for text in css:
+        stylesheet, fetcher = _parse_stylesheet(text, ctx.source_dir, ctx.layout.folders)
+        fetcher.raise_if_refused(source)
+        stylesheets.append(stylesheet)
+    return stylesheets
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_stylesheet(text: str, source_dir: Any, layout_folders: tuple[Any, ...]
+                      ) -> tuple[Any, ConfinedFetcher]:
+    from weasyprint import CSS
+
+    fetcher = _fetcher(source_dir, layout_folders)
+    stylesheet = CSS(string=text, base_url=VIRTUAL_SOURCE_URL, url_fetcher=fetcher,
+                     font_config=font_configuration())
+    return stylesheet, fetcher
+
+
+def _fetcher(source_dir: Any, layout_folders: tuple[Any, ...]) -> ConfinedFetcher:
+    return ConfinedFetcher([source_dir, *layout_folders], list(font_files()),
+                           virtual_source=source_dir)
 
 
 class PdfRenderer:
@@ -123,7 +157,8 @@ class PdfRenderer:
         page = leaflet_html(leaflet, ctx)
         meta = PdfMeta(f"{ctx.layout.name}/leaflet/{leaflet.slug}",
                        output_date(ctx, [leaflet]))
-        return _write(page, ctx, meta, leaflet.path)
+        stylesheets = parsed_stylesheets(leaflet_css(leaflet, ctx), ctx, leaflet.path)
+        return _write(page, stylesheets, ctx, meta, leaflet.path)
 
     def render_booklet(self, booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> bytes:
         target = booklet_target(frozenset(leaflet.slug for leaflet in leaflets))
@@ -138,30 +173,29 @@ class PdfRenderer:
                 # rendered by the same template a single leaflet uses: one design, one place
                 "body": Markup(render_template(ctx, "leaflet_body.html", leaflet_data)),
             })
-        label = "DRAFT" if view["is_draft"] else ""
-        css = [font_face_css(), layout_css(ctx), ctx.layout.read_text(BOOKLET_STYLESHEET),
-               footer_css(booklet.title, label, booklet.is_rtl)]
-        if view["is_draft"]:
-            css.append(watermark_css(ctx))
+        footer = footer_css(booklet.title, "DRAFT" if view["is_draft"] else "", booklet.is_rtl)
         cover = booklet.cover
         page = render_template(ctx, BOOKLET_TEMPLATE, {
-            **view, "items": items, "inline_css": Markup("\n".join(css)),
+            **view, "items": items, "inline_css": "",
             "cover_src": source_url(cover.asset.relative) if cover else None,
         })
         meta = PdfMeta(f"{ctx.layout.name}/booklet/{booklet.slug}",
                        output_date(ctx, leaflets))
-        return _write(page, ctx, meta, booklet.path)
+        css = pdf_css(ctx, footer, view["is_draft"], booklet=True)
+        stylesheets = parsed_stylesheets(css, ctx, booklet.path)
+        return _write(page, stylesheets, ctx, meta, booklet.path)
 
 
-def _write(page: str, ctx: RenderContext, meta: PdfMeta, source: Any) -> bytes:
+def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
+           source: Any) -> bytes:
     from weasyprint import HTML
 
     register_extra_dictionaries()  # Welsh hyphenation, which pyphen lacks
 
-    fetcher = ConfinedFetcher([ctx.source_dir, *ctx.layout.folders], list(font_files()),
-                              virtual_source=ctx.source_dir)
+    fetcher = _fetcher(ctx.source_dir, ctx.layout.folders)
     html = HTML(string=page, base_url=VIRTUAL_SOURCE_URL, url_fetcher=fetcher)
-    document = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=False)
+    document = html.render(stylesheets=stylesheets, font_config=font_configuration(),
+                           pdf_tags=True, presentational_hints=False)
     fetcher.raise_if_refused(source)  # a refused URL is a located error, not a log line
     when = meta.date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     document.metadata.created = when

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from docx import Document
@@ -37,7 +38,7 @@ from leaflet_builder.model import (
 )
 from leaflet_builder.render import RenderContext, docx_xml
 from leaflet_builder.render.docx_html import HtmlBlocks, Piece, normalise
-from leaflet_builder.render.docx_styles import DocxDesign, add_styles
+from leaflet_builder.render.docx_styles import DocxDesign, StyleIndex, add_styles
 from leaflet_builder.render.pages import render_template
 from leaflet_builder.render.shared import (
     DRAFT_LABEL,
@@ -80,19 +81,17 @@ class DocxWriter:
         self.design = DocxDesign.from_layout(ctx.layout)
         reference = ctx.layout.find_file("reference.docx")
         self.from_reference = reference is not None
-        self.doc: DocxDocument = Document(str(reference) if reference else docx_xml.lean_package())
-        if self.from_reference:
-            self._clear_reference()
-        self.numbering = docx_xml.Numbering(self._numbering_root(), Mm(
-            self.design.list_indent_mm).twips, Mm(self.design.list_indent_mm).twips)
+        base = prepared_base(self.design, _file_key(reference), self.meta.language, self.rtl)
+        self.doc: DocxDocument = Document(io.BytesIO(base.package))
+        self.numbering = _numbering(self.doc, self.design)
+        self.numbering.adopt(base.list_definitions)
+        self.styles = StyleIndex(self.doc)
         self.assets: dict[str, Asset] = {}
         self._blocks_since_table = True
 
     # --- whole document ---
 
     def render(self) -> bytes:
-        self._set_up_styles()
-        self._set_up_page()
         view = leaflet_view(self.leaflet, self.ctx, self._target())
         html_blocks = HtmlBlocks(self, self.ctx.layout.setting("docx", "styles", default={}) or {})
         order = self.ctx.layout.setting("docx", "blocks", default=list(DEFAULT_BLOCKS))
@@ -120,59 +119,6 @@ class DocxWriter:
         return PageTarget(name="docx", xhtml=False, link_href=link_href, image_src=image_src,
                           related_href=lambda slug: leaflet_url(self.ctx.settings, slug))
 
-    def _clear_reference(self) -> None:
-        body = self.doc.element.body
-        for child in list(body):
-            if not child.tag.endswith("}sectPr"):
-                body.remove(child)
-        for rels in (self.doc.part.package.rels, self.doc.part.rels):
-            for r_id, rel in list(rels.items()):
-                if rel.reltype in UNNEEDED_RELS:
-                    del rels[r_id]
-
-    def _numbering_root(self) -> Any:
-        try:
-            return self.doc.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            blob = docx_xml.LEAN_PACKAGE["word/numbering.xml"].encode("utf-8")
-            part = NumberingPart.load(PackURI("/word/numbering.xml"),
-                                      "application/vnd.openxmlformats-officedocument."
-                                      "wordprocessingml.numbering+xml", blob, self.doc.part.package)
-            self.doc.part.relate_to(part, RT.NUMBERING)
-            return part.element
-
-    def _set_up_styles(self) -> None:
-        d = self.design
-        styles_root = self.doc.styles.element
-        if self.from_reference:
-            defaults = styles_root.find(qn("w:docDefaults"))
-            r_pr = docx_xml.ensure(docx_xml.ensure(defaults if defaults is not None else
-                                                   docx_xml.ensure(styles_root, "docDefaults"),
-                                                   "rPrDefault"), "rPr")
-            docx_xml.set_language(r_pr, self.meta.language, self.rtl)
-        else:
-            docx_xml.set_document_defaults(
-                styles_root, {"ascii": d.font, "hAnsi": d.font, "eastAsia": d.font,
-                              "cs": d.complex_font}, d.body_pt, self.meta.language, self.rtl)
-        docx_xml.set_settings_language(self.doc.settings.element, self.meta.language, self.rtl)
-        add_styles(self.doc, d, self.numbering, keep_existing=self.from_reference)
-
-    def _set_up_page(self) -> None:
-        section = self.doc.sections[0]
-        page = self.design.page
-        if not self.from_reference:
-            section.page_width = Mm(page.get("width_mm", 210))
-            section.page_height = Mm(page.get("height_mm", 297))
-            section.top_margin = Mm(page.get("margin_top_mm", 20))
-            section.bottom_margin = Mm(page.get("margin_bottom_mm", 22))
-            section.left_margin = Mm(page.get("margin_left_mm", 22))
-            section.right_margin = Mm(page.get("margin_right_mm", 22))
-            # the header (organisation, DRAFT) sits high enough to clear the text below it
-            section.header_distance = Mm(min(7, page.get("margin_top_mm", 20) / 3))
-            section.footer_distance = Mm(min(8, page.get("margin_bottom_mm", 22) / 2))
-        if self.rtl:
-            docx_xml.set_section_rtl(section._sectPr)
-
     @property
     def text_width(self) -> int:
         section = self.doc.sections[0]
@@ -189,11 +135,16 @@ class DocxWriter:
 
     def paragraph(self, style: str) -> DocxParagraph:
         self._blocks_since_table = True
-        name = style if style in self.doc.styles else "Normal"
-        paragraph = self.doc.add_paragraph(style=name)
+        paragraph = self.doc.add_paragraph()
+        self._style(paragraph, style)
         if self.rtl:
             docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
         return paragraph
+
+    def _style(self, paragraph: DocxParagraph, style: str) -> None:
+        """Give a paragraph a style by name (Normal when the document lacks that style)."""
+        docx_xml.set_style(paragraph._p, self.styles.id_for(style if style in self.styles
+                                                             else "Normal"))
 
     def write(self, paragraph: DocxParagraph, pieces: list[Piece]) -> None:
         link_element = None
@@ -222,8 +173,8 @@ class DocxWriter:
 
     def _format_run(self, run: Run, piece: Piece, linked: bool) -> None:
         style = "Hyperlink" if linked else ("Verbatim Char" if piece.code else piece.style)
-        if style and style in self.doc.styles:
-            run.style = self.doc.styles[style]
+        if style and style in self.styles:
+            docx_xml.set_style(run._r, self.styles.id_for(style))
         if piece.bold:
             run.bold = True
         if piece.italic:
@@ -303,13 +254,13 @@ class DocxWriter:
         columns = max(len(block.header), *(len(row) for row in block.rows)) if block.rows else \
             len(block.header)
         table = self.doc.add_table(rows=1 + len(block.rows), cols=columns)
-        if "Leaflet Table" in self.doc.styles:
-            table.style = self.doc.styles["Leaflet Table"]
+        if "Leaflet Table" in self.styles:
+            table.style = self.styles["Leaflet Table"]
         for row_index, cells in enumerate((block.header, *block.rows)):
             row = table.rows[row_index]
             for col in range(columns):
                 paragraph = row.cells[col].paragraphs[0]
-                paragraph.style = self.doc.styles["Table Heading" if row_index == 0 else "Table Text"]
+                self._style(paragraph, "Table Heading" if row_index == 0 else "Table Text")
                 if self.rtl:
                     docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
                 if col < len(cells):
@@ -413,7 +364,7 @@ class DocxWriter:
             paragraph = last  # the empty paragraph Word puts in every new header or footer
         else:
             paragraph = cast(DocxParagraph, story.add_paragraph())
-        paragraph.style = self.doc.styles[style if style in self.doc.styles else "Normal"]
+        self._style(paragraph, style)
         if self.rtl:
             docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
         return paragraph
@@ -436,6 +387,116 @@ class DocxWriter:
         props.comments = ""
         props.created = when
         props.modified = when
+
+
+@dataclass(frozen=True)
+class PreparedBase:
+    """A handout's starting package: styles, numbering definitions and page set up, no text."""
+
+    package: bytes
+    list_definitions: dict[bool, int]
+
+
+def _file_key(path: Path | None) -> tuple[str, int, int] | None:
+    """A reference document's identity for the cache: its path, size and change time."""
+    if path is None:
+        return None
+    stat = path.stat()
+    return str(path), stat.st_size, stat.st_mtime_ns
+
+
+_PREPARED: dict[tuple[str, tuple[str, int, int] | None, str, bool], PreparedBase] = {}
+
+
+def prepared_base(design: DocxDesign, reference: tuple[str, int, int] | None, language: str,
+                  rtl: bool) -> PreparedBase:
+    """Set up styles and page once per design, language and direction, and keep the result.
+
+    Adding some forty styles through python-docx took half a handout's time; every handout
+    of the same layout and language starts from the same package, so each worker builds it
+    once and every handout loads a copy (the outputs are byte-identical to building it anew).
+    """
+    key = (repr(design), reference, language, rtl)  # the design holds dicts: not hashable
+    if key not in _PREPARED:
+        if len(_PREPARED) >= 16:  # a long watch session must not grow without bound
+            _PREPARED.clear()
+        _PREPARED[key] = _prepare(design, reference, language, rtl)
+    return _PREPARED[key]
+
+
+def _prepare(design: DocxDesign, reference: tuple[str, int, int] | None, language: str,
+             rtl: bool) -> PreparedBase:
+    doc = Document(reference[0] if reference else docx_xml.lean_package())
+    if reference:
+        _clear_reference(doc)
+    numbering = _numbering(doc, design)
+    _set_up_styles(doc, design, numbering, language, rtl, from_reference=reference is not None)
+    _set_up_page(doc, design, rtl, from_reference=reference is not None)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return PreparedBase(buffer.getvalue(), numbering.abstract_ids)
+
+
+def _numbering(doc: DocxDocument, design: DocxDesign) -> docx_xml.Numbering:
+    indent = Mm(design.list_indent_mm).twips
+    return docx_xml.Numbering(_numbering_root(doc), indent, indent)
+
+
+def _clear_reference(doc: DocxDocument) -> None:
+    body = doc.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype in UNNEEDED_RELS:
+                del rels[r_id]
+
+
+def _numbering_root(doc: DocxDocument) -> Any:
+    try:
+        return doc.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        blob = docx_xml.LEAN_PACKAGE["word/numbering.xml"].encode("utf-8")
+        part = NumberingPart.load(PackURI("/word/numbering.xml"),
+                                  "application/vnd.openxmlformats-officedocument."
+                                  "wordprocessingml.numbering+xml", blob, doc.part.package)
+        doc.part.relate_to(part, RT.NUMBERING)
+        return part.element
+
+
+def _set_up_styles(doc: DocxDocument, d: DocxDesign, numbering: docx_xml.Numbering,
+                   language: str, rtl: bool, from_reference: bool) -> None:
+    styles_root = doc.styles.element
+    if from_reference:
+        defaults = styles_root.find(qn("w:docDefaults"))
+        r_pr = docx_xml.ensure(docx_xml.ensure(defaults if defaults is not None else
+                                               docx_xml.ensure(styles_root, "docDefaults"),
+                                               "rPrDefault"), "rPr")
+        docx_xml.set_language(r_pr, language, rtl)
+    else:
+        docx_xml.set_document_defaults(
+            styles_root, {"ascii": d.font, "hAnsi": d.font, "eastAsia": d.font,
+                          "cs": d.complex_font}, d.body_pt, language, rtl)
+    docx_xml.set_settings_language(doc.settings.element, language, rtl)
+    add_styles(doc, d, numbering, keep_existing=from_reference)
+
+
+def _set_up_page(doc: DocxDocument, d: DocxDesign, rtl: bool, from_reference: bool) -> None:
+    section = doc.sections[0]
+    page = d.page
+    if not from_reference:
+        section.page_width = Mm(page.get("width_mm", 210))
+        section.page_height = Mm(page.get("height_mm", 297))
+        section.top_margin = Mm(page.get("margin_top_mm", 20))
+        section.bottom_margin = Mm(page.get("margin_bottom_mm", 22))
+        section.left_margin = Mm(page.get("margin_left_mm", 22))
+        section.right_margin = Mm(page.get("margin_right_mm", 22))
+        # the header (organisation, DRAFT) sits high enough to clear the text below it
+        section.header_distance = Mm(min(7, page.get("margin_top_mm", 20) / 3))
+        section.footer_distance = Mm(min(8, page.get("margin_bottom_mm", 22) / 2))
+    if rtl:
+        docx_xml.set_section_rtl(section._sectPr)
 
 
 class DocxRenderer:

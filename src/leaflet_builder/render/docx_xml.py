@@ -225,6 +225,15 @@ class Numbering:
         self._next_num = max([*nums, 999]) + 1
         self._abstract_ids: dict[bool, int] = {}
 
+    @property
+    def abstract_ids(self) -> dict[bool, int]:
+        """Which abstract definition serves ordered (True) and bullet (False) lists."""
+        return dict(self._abstract_ids)
+
+    def adopt(self, abstract_ids: dict[bool, int]) -> None:
+        """Reuse the abstract definitions a saved copy of this part already holds."""
+        self._abstract_ids.update(abstract_ids)
+
     def new_list(self, ordered: bool, start: int = 1) -> int:
         """A new numbering instance: a separate list, restarting at `start` on every level."""
         abstract_id = self._abstract_ids.get(ordered)
@@ -443,3 +452,8 @@ def set_table_rtl(tbl: BaseOxmlElement) -> None:
 def set_style_numbering(p_pr: BaseOxmlElement, num_id: int, level: int) -> None:
     """A list style's own numbering, so a list paragraph a user adds in Word gets its mark."""
     set_numbering(p_pr, num_id, level)
+
+
+def set_style(element: BaseOxmlElement, style_id: str | None) -> None:
+    """Name the style of a paragraph (`w:p`) or run (`w:r`); None: the type's default style."""
+    element.style = style_id

@@ -98,6 +98,35 @@ class ExecutorRunner:
         pass
 
 
+def worker_context(formats: Sequence[str]) -> Any:
+    """Where pool workers come from: a fork server that has imported the renderers.
+
+    forkserver: workers start from a clean process (forking one that runs a progress thread
+    can deadlock) that has already imported the renderers, so WeasyPrint's import is paid once
+    and its memory shared copy-on-write by every worker.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(
+        ["leaflet_builder.build_worker", *(FORMATS[fmt] for fmt in formats if fmt in FORMATS)])
+    return context
+
+
+def start_workers_early(formats: Sequence[str]) -> None:
+    """Start the fork server now, in the background, before the project is read.
+
+    Its imports (about a second, mostly WeasyPrint) then overlap this process's own imports
+    and reading, instead of following them. If the build turns out to need no pool, the
+    server stops by itself when this process ends.
+    """
+    from multiprocessing import forkserver
+
+    worker_context(formats)
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        pass  # the pool reports the same problem, with its context, when it starts
+
+
 class PoolRunner:
     """A pool of warm worker processes, kept between runs (watch rebuilds reuse it)."""
 
@@ -106,12 +135,7 @@ class PoolRunner:
         self.workers = workers
         self._function = function  # a module-level function (workers import it by name)
         self._formats = formats
-        # forkserver: workers start from a clean process (forking one that runs a progress
-        # thread can deadlock) that has already imported the renderers (WeasyPrint's import
-        # is then paid once, and its memory shared copy-on-write by every worker)
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(
-            ["leaflet_builder.build_worker", *(FORMATS[fmt] for fmt in formats if fmt in FORMATS)])
+        self._context = worker_context(formats)
         self._pool: ProcessPoolExecutor | None = None
         self._starts: Any = None
 

@@ -65,13 +65,17 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
           jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
           force: bool, allow_overdue: bool) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
+    from leaflet_builder import build_exec
+    from leaflet_builder.render import FORMATS
+
+    _require_source(source_dir)
+    if scheduler is None and (jobs or build_exec.default_jobs()) > 1:
+        build_exec.start_workers_early(formats or tuple(FORMATS))
     from leaflet_builder.build import BuildOptions
     from leaflet_builder.build import build as run_build
     from leaflet_builder.build_report import BuildReporter
     from leaflet_builder.errors import LeafletError
-    from leaflet_builder.render import FORMATS
 
-    _require_source(source_dir)
     options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
                            force=force, timeout=timeout or None, scheduler=scheduler,
                            allow_overdue=allow_overdue)

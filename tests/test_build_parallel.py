@@ -261,3 +261,18 @@ def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path, jobs: st
         assert done.returncode == 0, done.stderr
         assert len(list((tmp_path / "dist").rglob("*.pdf"))) == 3
         assert sorted(p.name for p in Path(scratch).iterdir()) == []
+
+
+def test_a_temporary_folder_too_long_for_a_socket_still_builds(tmp_path: Path) -> None:
+    # the worker pool's fork server listens on a socket in TMPDIR, whose path is limited
+    source = parity_project(tmp_path / "project", count=2)
+    scratch = tmp_path / ("t" * 60) / ("m" * 60)
+    scratch.mkdir(parents=True)
+    done = subprocess.run(["leaflet", "build", "--source", str(source), "--out",
+                           str(tmp_path / "dist"), "--format", "docx", "--jobs", "2"],
+                          env={**os.environ, "TMPDIR": str(scratch)}, capture_output=True,
+                          text=True, check=False)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "dist" / "clinic").glob("*.docx")) == [
+        "leaflet-0.docx", "leaflet-1.docx"]

@@ -127,6 +127,22 @@ def start_workers_early(formats: Sequence[str]) -> None:
         pass  # the pool reports the same problem, with its context, when it starts
 
 
+def _fork_server_starts() -> bool:
+    """Whether worker processes can be started here.
+
+    The fork server listens on a socket in the temporary folder, and a socket's path is
+    limited to about 100 characters: with a long TMPDIR it cannot start, and the build then
+    renders in this process instead of stopping with a traceback.
+    """
+    from multiprocessing import forkserver
+
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        return False
+    return True
+
+
 class PoolRunner:
     """A pool of warm worker processes, kept between runs (watch rebuilds reuse it)."""
 
@@ -148,6 +164,9 @@ class PoolRunner:
         return self._pool
 
     def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
+        if not _fork_server_starts():
+            InlineRunner(self._formats).run(jobs, on_done)  # slower, but the build is made
+            return
         remaining = {job.job_id: job for job in jobs}
         crashes: dict[int, int] = {}
         idle_rounds = 0

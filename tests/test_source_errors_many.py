@@ -163,9 +163,6 @@ def test_messages_stop_at_fifty_per_file_errors_first(tmp_path: Path) -> None:
                     "and build again to see them")
 
 
-@pytest.mark.xfail(strict=True, reason="build_report.py prints diagnostics through Rich with emoji "
-                   "codes on, so ':100:' becomes an emoji; needs Console(emoji=False) there — "
-                   "remove this mark once fixed")
 def test_line_one_hundred_is_printed_as_typed(tmp_path: Path) -> None:
     text, got = read_messages(tmp_path, "Text.\n\n" * 47 + "[x](www.example.org)\n")
     assert line_of(text, "[x]") == 100

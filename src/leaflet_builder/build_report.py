@@ -22,7 +22,8 @@ class BuildReporter:
         from rich.console import Console
 
         self.verbosity = verbosity
-        self.console = Console(file=stream, stderr=stream is None, highlight=False,
+        # emoji off: ":100:" in "source/x.md:100: ..." is a line number, not an emoji code
+        self.console = Console(file=stream, stderr=stream is None, highlight=False, emoji=False,
                                force_terminal=terminal, soft_wrap=True)
         self.terminal = self.console.is_terminal if terminal is None else terminal
         self._progress: Any = None

@@ -66,7 +66,7 @@ def write_text(report: CheckReport, out: IO[str], relative_to: Path, strict: boo
         if quiet and item.level == "info":
             continue
         out.write(item.display(relative_to) + "\n")
-    console = Console(file=out, width=None if out.isatty() else 110, highlight=False,
+    console = Console(file=out, width=None if out.isatty() else 110, highlight=False, emoji=False,
                       soft_wrap=False)
     table = Table(title="leaflet check", title_justify="left", show_lines=False)
     for name, justify in (("leaflet", "left"), ("status", "left"), ("grade", "right"),

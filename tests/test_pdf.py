@@ -227,17 +227,40 @@ def test_every_font_is_embedded_and_packaged(dist: Path, layout: str) -> None:
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_footer_on_every_page(dist: Path, layout: str) -> None:
-    expected = {"approved": "Immunotherapy · Version 2.1", "draft": "A draft leaflet · DRAFT",
-                "guide": "A guide for patients · DRAFT"}
+    expected = {"approved": "Immunotherapy · Version 2.1", "draft": "A draft leaflet · DRAFT"}
     for slug, label in expected.items():
         texts = page_texts(dist / layout / f"{slug}.pdf")
         assert len(texts) >= 2 or slug == "approved"
         for number, text in enumerate(texts, start=1):
-            if slug == "guide" and number == 1:
-                continue  # the cover has no footer
             flat = " ".join(text.split())
             assert label in flat, f"{layout}/{slug} page {number}"
             assert f"Page {number} of {len(texts)}" in flat, f"{layout}/{slug} page {number}"
+
+
+def texts_without_watermark(path: Path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return [" ".join((page.filter(lambda o: o.get("object_type") != "char" or o["size"] < 40)
+                          .extract_text() or "").split()) for page in pdf.pages]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_booklet_footer_names_the_section_each_page_is_in(dist: Path, layout: str) -> None:
+    """None on the cover nor on a page left blank; "Contents", then each leaflet's own title."""
+    path = dist / layout / "guide.pdf"
+    texts = texts_without_watermark(path)
+    starts = leaflet_start_pages(path, ["Immunotherapy", "A draft leaflet"],
+                                 layout_type(layout)["title_pt"])
+    assert "Page" not in texts[0]  # the cover
+    assert texts[1].endswith(f"Contents · DRAFT Page 2 of {len(texts)}")
+    sections = {"Immunotherapy": range(starts["Immunotherapy"], starts["A draft leaflet"]),
+                "A draft leaflet": range(starts["A draft leaflet"], starts["A draft leaflet"] + 1)}
+    for title, numbers in sections.items():
+        for number in numbers:
+            text = texts[number - 1]
+            if not text:
+                continue  # left blank so that the next leaflet starts on a right-hand page
+            assert text.endswith(f"{title} · DRAFT Page {number} of {len(texts)}"), \
+                f"{layout}/guide page {number}: {text[-80:]!r}"
 
 
 def big_draft_marks(path: Path) -> list[int]:

@@ -83,7 +83,14 @@ def font_configuration() -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
     config = FontConfiguration()
-    folder = Path(tempfile.mkdtemp(prefix="leaflet-fonts-"))
-    config._folder = folder  # WeasyPrint's own folder attribute, set before it makes one
-    Finalize(config, shutil.rmtree, args=(folder, True), exitpriority=10)
+    config._folder = Path(tempfile.mkdtemp(prefix="leaflet-fonts-"))  # WeasyPrint's attribute
+    Finalize(None, _remove_font_folder, args=(config,), exitpriority=10)
     return config
+
+
+def _remove_font_folder(config: Any) -> None:
+    # forget the folder too, or WeasyPrint's own clean-up would run again at interpreter
+    # shutdown, when `shutil` is already gone, and print an ignored exception
+    folder, config._folder = config._folder, None
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -276,3 +276,26 @@ def test_a_temporary_folder_too_long_for_a_socket_still_builds(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "dist" / "clinic").glob("*.docx")) == [
         "leaflet-0.docx", "leaflet-1.docx"]
+
+
+def test_no_worker_process_keeps_the_callers_output_open(tmp_path: Path) -> None:
+    # whoever reads a build's output (a pipe, CI) sees the end of it when the build ends; the
+    # worker pool's fork server used to hold stdout and stderr open until its own shutdown
+    source = parity_project(tmp_path / "project", count=2)
+    process = subprocess.Popen(["leaflet", "build", "--source", str(source), "--out",
+                                str(tmp_path / "dist"), "--format", "docx", "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.wait(timeout=300) == 0
+    assert process.stdout is not None and process.stderr is not None
+    for pipe in (process.stdout, process.stderr):
+        os.set_blocking(pipe.fileno(), False)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(pipe.fileno(), 65536)
+            except BlockingIOError:
+                pytest.fail("another process still holds the build's output open")
+            if not chunk:
+                break  # end of file: nobody else writes to it
+            chunks.append(chunk)
+        pipe.close()

@@ -14,12 +14,14 @@ as it finishes (in any order), and always returns with one outcome per job:
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
 import signal
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from typing import Any, Protocol
@@ -118,18 +120,16 @@ def start_workers_early(formats: Sequence[str]) -> None:
     and reading, instead of following them. If the build turns out to need no pool, the
     server stops by itself when this process ends.
     """
-    from multiprocessing import forkserver
-
     worker_context(formats)
-    try:
-        forkserver.ensure_running()
-    except OSError:
-        pass  # the pool reports the same problem, with its context, when it starts
+    fork_server_starts()  # if it cannot, the pool finds out again and renders in-process
 
 
-def _fork_server_starts() -> bool:
-    """Whether worker processes can be started here.
+def fork_server_starts() -> bool:
+    """Start the fork server unless it runs; False when it cannot start here.
 
+    It gets /dev/null for output: the renderers report through their outcomes, never by
+    printing, and a server holding this process's stdout and stderr kept whoever reads them
+    (a pipe, CI) waiting for its own shutdown, a fifth of a second after this process ended.
     The fork server listens on a socket in the temporary folder, and a socket's path is
     limited to about 100 characters: with a long TMPDIR it cannot start, and the build then
     renders in this process instead of stopping with a traceback.
@@ -137,10 +137,29 @@ def _fork_server_starts() -> bool:
     from multiprocessing import forkserver
 
     try:
-        forkserver.ensure_running()
+        with _output_to_devnull():
+            forkserver.ensure_running()
     except OSError:
         return False
     return True
+
+
+@contextlib.contextmanager
+def _output_to_devnull() -> Iterator[None]:
+    """Point file descriptors 1 and 2 at /dev/null for a moment (for a child to inherit)."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
 
 
 class PoolRunner:
@@ -164,7 +183,7 @@ class PoolRunner:
         return self._pool
 
     def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
-        if not _fork_server_starts():
+        if not fork_server_starts():
             InlineRunner(self._formats).run(jobs, on_done)  # slower, but the build is made
             return
         remaining = {job.job_id: job for job in jobs}

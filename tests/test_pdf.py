@@ -263,19 +263,42 @@ def test_booklet_footer_names_the_section_each_page_is_in(dist: Path, layout: st
                 f"{layout}/guide page {number}: {text[-80:]!r}"
 
 
-def big_draft_marks(path: Path) -> list[int]:
-    """Per page: how many letters of a large (watermark) DRAFT there are."""
-    with pdfplumber.open(path) as pdf:
-        return [sum(1 for c in page.chars if c["size"] > 40 and c["text"] in "DRAFT")
-                for page in pdf.pages]
+WATERMARK_RED = (0xB0, 0x00, 0x20)
+
+
+def draft_marks(path: Path) -> list[int]:
+    """Per page: how many faint red page-sized images (the DRAFT watermark) it shows."""
+    counts = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            marks = 0
+            for image in page.get_images().values():  # also those inside form XObjects
+                if "/SMask" not in image or image.Width < 500:
+                    continue
+                colours = pikepdf.PdfImage(image).as_pil_image().convert("RGB").getcolors(4)
+                alpha = pikepdf.PdfImage(image.SMask).as_pil_image().getextrema()
+                if colours == [(image.Width * image.Height, WATERMARK_RED)] and \
+                        0 < alpha[1] <= 0.2 * 255:  # one colour, see-through: a tint
+                    marks += 1
+            counts.append(marks)
+    return counts
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_draft_watermark_on_every_draft_page_and_never_on_approved(dist: Path, layout: str) -> None:
-    assert all(n >= 5 for n in big_draft_marks(dist / layout / "draft.pdf"))
-    assert all(n >= 5 for n in big_draft_marks(dist / layout / "guide.pdf"))
-    assert not any(big_draft_marks(dist / layout / "approved.pdf"))
+    assert all(n == 1 for n in draft_marks(dist / layout / "draft.pdf"))
+    assert all(n == 1 for n in draft_marks(dist / layout / "guide.pdf"))
+    assert not any(draft_marks(dist / layout / "approved.pdf"))
     assert not any("DRAFT" in text for text in page_texts(dist / layout / "approved.pdf"))
+
+
+def test_watermark_lies_across_the_middle_of_the_page(dist: Path) -> None:
+    with pdfplumber.open(dist / "clinic" / "draft.pdf") as pdf:
+        for page in pdf.pages:
+            (mark,) = [i for i in page.images if i["srcsize"][0] >= 500]
+            assert mark["x0"] < page.width / 2 < mark["x1"]
+            assert mark["top"] < page.height / 2 < mark["bottom"]
+            assert mark["x1"] - mark["x0"] > page.width / 2  # a page-wide mark, not a stamp
 
 
 def test_watermark_is_not_content(dist: Path) -> None:

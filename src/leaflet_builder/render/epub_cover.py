@@ -6,19 +6,15 @@ PNG bytes on every machine; Arabic is shaped by Pillow's Raqm layout engine when
 
 from __future__ import annotations
 
-import functools
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageDraw, ImageFont
 
-from leaflet_builder.render.fonts import font_files
+from leaflet_builder.render.pillow_text import pillow_font, rgb
 
 COVER_SIZE = (1200, 1800)  # 2:3, the shape most reading systems expect of a cover
 MARGIN = 100
-ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
-                 (0xFE70, 0xFEFF))
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class CoverText:
 
 def draw_cover(text: CoverText, accent: str = "005eb8", warning: str = "b00020") -> bytes:
     """A PNG cover: organisation at the top, the title large, the subtitle, a DRAFT band."""
-    image = Image.new("RGB", COVER_SIZE, _rgb(accent))
+    image = Image.new("RGB", COVER_SIZE, rgb(accent))
     draw = ImageDraw.Draw(image)
     width = COVER_SIZE[0] - 2 * MARGIN
     y = MARGIN
@@ -45,7 +41,7 @@ def draw_cover(text: CoverText, accent: str = "005eb8", warning: str = "b00020")
         y += 90
     if text.draft_label:
         band_top = COVER_SIZE[1] - MARGIN - 150
-        draw.rectangle((0, band_top, COVER_SIZE[0], band_top + 150), fill=_rgb(warning))
+        draw.rectangle((0, band_top, COVER_SIZE[0], band_top + 150), fill=rgb(warning))
         _draw_paragraph(draw, text.draft_label, band_top + 40, 56, bold=True, rtl=text.rtl,
                         width=width)
     y = _draw_paragraph(draw, text.title, y, _title_size(text.title), bold=True, rtl=text.rtl,
@@ -74,7 +70,7 @@ def _title_size(title: str) -> int:
 def _draw_paragraph(draw: ImageDraw.ImageDraw, text: str, top: int, size: int, *, bold: bool,
                     rtl: bool, width: int) -> int:
     """Draw wrapped text from `top`; return the y below it."""
-    font = _font(_face_for(text, bold), size, bold)
+    font = pillow_font(text, size, bold)
     line_height = int(size * 1.3)
     y = top
     for line in _wrap(draw, text, font, width):
@@ -98,44 +94,3 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     if current:
         lines.append(current)
     return lines
-
-
-def _face_for(text: str, bold: bool) -> str:
-    """The packaged font that has every letter of `text`."""
-    if any(lo <= ord(c) <= hi for c in text for lo, hi in ARABIC_BLOCKS):
-        return "NotoSansArabic[wdth,wght].ttf"
-    atkinson = "AtkinsonHyperlegible-Bold.ttf" if bold else "AtkinsonHyperlegible-Regular.ttf"
-    if all(ord(c) in _cmap(atkinson) for c in text if not c.isspace()):
-        return atkinson
-    return "NotoSans[wdth,wght].ttf"  # Welsh ŵ ŷ and other letters Atkinson lacks
-
-
-@functools.lru_cache(maxsize=8)
-def _cmap(name: str) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    return frozenset(TTFont(str(_font_path(name)), lazy=True).getBestCmap())
-
-
-@functools.lru_cache(maxsize=32)
-def _font(name: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
-    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
-    font = ImageFont.truetype(str(_font_path(name)), size, layout_engine=engine)
-    if "[" in name:  # a variable font: pick the weight by name (axis order differs by font)
-        try:
-            font.set_variation_by_name("Bold" if bold else "Regular")
-        except (OSError, ValueError):
-            pass
-    return font
-
-
-def _font_path(name: str) -> Path:
-    for path in font_files():
-        if path.name == name:
-            return path
-    raise FileNotFoundError(f"packaged font {name} is missing; reinstall leaflet-builder")
-
-
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    value = hex_colour.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)

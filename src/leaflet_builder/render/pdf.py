@@ -34,9 +34,9 @@ from leaflet_builder.render.shared import (
     leaflet_view,
     output_date,
 )
+from leaflet_builder.render.watermark import watermark_png
 
 BOOKLET_STYLESHEET = "booklet.css"
-WATERMARK_TEMPLATE = "pdf/watermark.svg"
 BOOKLET_TEMPLATE = "pdf/booklet.html"
 
 
@@ -87,10 +87,10 @@ def footer_css(title: str, label: str, rtl: bool = False) -> str:
             "white-space: normal; } }")
 
 
-def watermark_css(ctx: RenderContext) -> str:
+def watermark_css() -> str:
     """A draft's DRAFT mark as every page's background: painted, never read out as content."""
-    svg = render_template(ctx, WATERMARK_TEMPLATE, {"label": DRAFT_LABEL.split(" —")[0]})
-    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    png = watermark_png(DRAFT_LABEL.split(" —")[0])
+    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return (f'@page {{ background-image: url("{uri}"); background-repeat: no-repeat; '
             "background-position: center; background-size: contain; }")
 
@@ -112,7 +112,7 @@ def pdf_css(ctx: RenderContext, footer: str, draft: bool, booklet: bool = False)
     layout_part = [font_face_css(), layout_css(ctx)]
     if booklet:
         layout_part.append(ctx.layout.read_text(BOOKLET_STYLESHEET))
-    return ["\n".join(layout_part), footer] + ([watermark_css(ctx)] if draft else [])
+    return ["\n".join(layout_part), footer] + ([watermark_css()] if draft else [])
 
 
 def parsed_stylesheets(css: list[str], ctx: RenderContext, source: Any) -> list[Any]:

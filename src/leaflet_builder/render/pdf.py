@@ -34,7 +34,7 @@ from leaflet_builder.render.shared import (
     leaflet_view,
     output_date,
 )
-from leaflet_builder.render.watermark import watermark_png
+from leaflet_builder.render.watermark import watermark_svg
 
 BOOKLET_STYLESHEET = "booklet.css"
 BOOKLET_TEMPLATE = "pdf/booklet.html"
@@ -89,8 +89,8 @@ def footer_css(title: str, label: str, rtl: bool = False) -> str:
 
 def watermark_css() -> str:
     """A draft's DRAFT mark as every page's background: painted, never read out as content."""
-    png = watermark_png(DRAFT_LABEL.split(" —")[0])
-    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    svg = watermark_svg(DRAFT_LABEL.split(" —")[0])
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'@page {{ background-image: url("{uri}"); background-repeat: no-repeat; '
             "background-position: center; background-size: contain; }")
 

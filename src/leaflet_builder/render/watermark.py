@@ -1,42 +1,71 @@
-"""The DRAFT mark of a draft PDF: a faint, turned label drawn once as an image for every page.
+"""The DRAFT mark of a draft PDF: the label's letters as one faint, turned vector shape.
 
-It used to be an SVG; WeasyPrint draws an SVG background anew on every page it paints, which
-took about a tenth of a draft leaflet's time, while an image is embedded once and only placed
-on each page. A mark made of pixels is not picked up as page text either (the footer and the
-banner say DRAFT in words).
+WeasyPrint paints a page background anew on every page. As SVG text it laid the text out
+again each time (about a tenth of a draft leaflet's time); as a PNG it decoded and
+re-encoded the image for every document (as much again). As a path of the letters'
+outlines it is only drawn, stays sharp at any print size, and is not picked up as page text
+(the banner and the footer say DRAFT in words).
 """
 
 from __future__ import annotations
 
 import functools
-import io
+from xml.sax.saxutils import escape
 
-PAGE_MM = (210, 297)  # drawn for A4 and scaled to the page (`contain`): A5 has the same shape
-PIXELS_PER_MM = 6  # about 150 dpi: a faint tint, not text to read
+PAGE_MM = (210, 297)  # the drawing's own size; CSS scales it to the page (`contain`)
 LETTER_MM = 44
-ANGLE = 40  # degrees, counter-clockwise
-COLOUR = "b00020"
+ANGLE = -40  # degrees, SVG's clockwise y-down sense: rising from left to right
+COLOUR = "#b00020"
 OPACITY = 0.13
+FONT_FILE = "AtkinsonHyperlegible-Bold.ttf"
 
 
 @functools.lru_cache(maxsize=8)
-def watermark_png(label: str) -> bytes:
-    """A transparent page-shaped PNG with `label` across its middle in the packaged bold font."""
-    from PIL import Image, ImageDraw
+def watermark_svg(label: str) -> str:
+    """An SVG the shape of an A4 page with `label` across its middle."""
+    width, height = PAGE_MM
+    turn = f"rotate({ANGLE} {width / 2} {height / 2})"
+    outline = _outline(label)
+    if outline is None:  # a letter the font lacks: let the SVG renderer find a font for it
+        mark = (f'<text x="{width / 2}" y="{height / 2 + LETTER_MM * 0.35:.1f}" '
+                f'transform="{turn}" text-anchor="middle" font-family="Atkinson Hyperlegible" '
+                f'font-weight="bold" font-size="{LETTER_MM}">{escape(label)}</text>')
+    else:
+        path, advance, units = outline
+        scale = LETTER_MM / units
+        # font units are y-up from the baseline: flip, centre the line, put it mid-page
+        place = (f"{turn} translate({width / 2} {height / 2 + LETTER_MM * 0.35:.1f}) "
+                 f"scale({scale:.5f} {-scale:.5f}) translate({-advance / 2:.1f} 0)")
+        mark = f'<path transform="{place}" d="{path}"/>'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '
+            f'viewBox="0 0 {width} {height}"><g fill="{COLOUR}" fill-opacity="{OPACITY}">'
+            f"{mark}</g></svg>")
 
-    from leaflet_builder.render.pillow_text import pillow_font, rgb
 
-    font = pillow_font(label, LETTER_MM * PIXELS_PER_MM, bold=True)
-    left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(
-        (0, 0), label, font=font, anchor="mm")
-    side = int(((right - left) ** 2 + (bottom - top) ** 2) ** 0.5) + 8  # room to turn it
-    letters = Image.new("L", (side, side), 0)
-    ImageDraw.Draw(letters).text((side / 2, side / 2), label, font=font, fill=255, anchor="mm")
-    letters = letters.rotate(ANGLE, resample=Image.Resampling.BICUBIC)
-    page = Image.new("L", (PAGE_MM[0] * PIXELS_PER_MM, PAGE_MM[1] * PIXELS_PER_MM), 0)
-    page.paste(letters, ((page.width - side) // 2, (page.height - side) // 2))
-    image = Image.new("RGBA", page.size, (*rgb(COLOUR), 0))
-    image.putalpha(page.point(lambda value: round(value * OPACITY)))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
+def _outline(text: str) -> tuple[str, float, int] | None:
+    """`text` set in the packaged bold font as path data in font units, its advance, units/em.
+
+    Letters follow one another by their advance widths, without kerning or shaping: fine for
+    a short capital label in Latin script, which is all the mark is; None if a letter is missing.
+    """
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.ttLib import TTFont
+
+    from leaflet_builder.render.fonts import font_files
+
+    path = next((p for p in font_files() if p.name == FONT_FILE), None)
+    if path is None:
+        return None
+    font = TTFont(str(path), lazy=True)
+    cmap = font.getBestCmap()
+    glyphs = font.getGlyphSet()
+    pen = SVGPathPen(glyphs, ntos=lambda n: f"{n:g}")
+    x = 0.0
+    for char in text:
+        name = cmap.get(ord(char))
+        if name is None:
+            return None
+        glyphs[name].draw(TransformPen(pen, (1, 0, 0, 1, x, 0)))
+        x += glyphs[name].width
+    return pen.getCommands(), x, int(font["head"].unitsPerEm)

@@ -134,14 +134,22 @@ def fork_server_starts() -> bool:
     limited to about 100 characters: with a long TMPDIR it cannot start, and the build then
     renders in this process instead of stopping with a traceback.
     """
+    global _fork_server_started
     from multiprocessing import forkserver
 
     try:
-        with _output_to_devnull():
-            forkserver.ensure_running()
+        if _fork_server_started:
+            forkserver.ensure_running()  # a no-op unless the server died (watch keeps going)
+        else:
+            with _output_to_devnull():
+                forkserver.ensure_running()
+            _fork_server_started = True
     except OSError:
         return False
     return True
+
+
+_fork_server_started = False  # in this process; later checks leave stdout and stderr alone
 
 
 @contextlib.contextmanager

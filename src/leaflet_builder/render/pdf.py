@@ -96,7 +96,7 @@ def watermark_css() -> str:
 
 
 def leaflet_html(leaflet: Leaflet, ctx: RenderContext) -> str:
-    """The HTML page WeasyPrint lays out for one leaflet (its CSS: `pdf_stylesheets`)."""
+    """The HTML page WeasyPrint lays out for one leaflet (its CSS comes from `leaflet_css`)."""
     return render_leaflet_page(leaflet, ctx, PDF_TARGET, qr=qr_view(ctx.settings, leaflet.slug))
 
 

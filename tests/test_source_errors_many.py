@@ -168,3 +168,17 @@ def test_line_one_hundred_is_printed_as_typed(tmp_path: Path) -> None:
     assert line_of(text, "[x]") == 100
     assert got == [("source/case.md:100: link 'www.example.org': not a web address — write a "
                     "full address (https://...), mailto:, tel:, or another leaflet as 'slug.md'")]
+
+
+def test_links_to_missing_leaflets_come_with_the_files_other_mistakes(tmp_path: Path) -> None:
+    # they used to be checked only for leaflets without other errors: a second run found them
+    front = "title: T\nsummary: S.\nstatus: final\nrelated: [nowhere]\n"
+    text, got = read_messages(tmp_path, "## Part\n\nSee [the other](elsewhere.md).\n", front)
+    assert got == [
+        f"source/case.md:{line_of(text, 'status')}: status: must be 'draft', 'approved' or "
+        "'withdrawn' (got 'final')",
+        f"source/case.md:{line_of(text, 'related')}: related: no leaflet 'nowhere' "
+        "(no source/nowhere.md)",
+        f"source/case.md:{line_of(text, 'See')}: link to 'elsewhere.md': no such leaflet in "
+        "source/",
+    ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaflet_builder.errors import Diagnostics
-from leaflet_builder.model import Booklet, Leaflet, Link, ProjectSettings, walk_inlines_of
+from leaflet_builder.model import Booklet, Leaflet, ProjectSettings
 from leaflet_builder.source.leaflet import read_leaflet
 from leaflet_builder.source.settings import read_booklet, read_project_settings
 
@@ -53,15 +53,16 @@ def load_project(source_dir: Path) -> Project:
     diagnostics = Diagnostics()
     settings = read_project_settings(source_dir, diagnostics)
     project = Project(source_dir, settings or ProjectSettings(), diagnostics=diagnostics)
-    for path in leaflet_paths(source_dir):
-        leaflet = read_leaflet(path, source_dir, project.settings, diagnostics)
+    paths = leaflet_paths(source_dir)
+    known = frozenset(path.stem for path in paths)  # a leaflet with errors is still a target
+    for path in paths:
+        leaflet = read_leaflet(path, source_dir, project.settings, diagnostics, known)
         if leaflet is None:
             project.failed.add(path.stem)
         elif leaflet.meta.status == "withdrawn":
             project.withdrawn.add(leaflet.slug)
         else:
             project.leaflets[leaflet.slug] = leaflet
-    _check_leaflet_references(project)
     for path in booklet_paths(source_dir):
         result = read_booklet(path, source_dir, project.settings, diagnostics)
         if result is None:
@@ -73,31 +74,6 @@ def load_project(source_dir: Path) -> Project:
         else:
             project.failed_booklets.add(booklet.slug)
     return project
-
-
-def _check_leaflet_references(project: Project) -> None:
-    """`related` entries and `slug.md` links must name another leaflet of the project."""
-    known = set(project.leaflets) | project.failed | project.withdrawn
-    for slug, leaflet in sorted(project.leaflets.items()):
-        bad = False
-        lines = dict(leaflet.meta.field_lines)
-        for target in leaflet.meta.related:
-            if target == slug:
-                project.diagnostics.error(leaflet.path, lines.get("related", 1),
-                                          f"related: '{target}' is this leaflet itself")
-                bad = True
-            elif target not in known:
-                project.diagnostics.error(leaflet.path, lines.get("related", 1),
-                                          f"related: no leaflet '{target}' (no source/{target}.md)")
-                bad = True
-        for node, line in walk_inlines_of(leaflet.blocks):
-            if isinstance(node, Link) and node.target_slug and node.target_slug not in known:
-                project.diagnostics.error(leaflet.path, line, f"link to '{node.target_slug}.md': "
-                                          f"no such leaflet in source/")
-                bad = True
-        if bad:
-            del project.leaflets[slug]
-            project.failed.add(slug)
 
 
 def _check_booklet_members(project: Project, booklet: Booklet, slug_lines: dict[str, int]) -> bool:

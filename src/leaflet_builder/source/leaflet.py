@@ -14,6 +14,7 @@ from leaflet_builder.model import Asset, HeroImage, Leaflet, LeafletMeta, Projec
 from leaflet_builder.source.assets import resolve_asset
 from leaflet_builder.source.files import read_source_text
 from leaflet_builder.source.markdown import parse_body
+from leaflet_builder.source.references import check_references
 from leaflet_builder.source.schema import SLUG_RE, FrontMatter, report_validation_error
 from leaflet_builder.source.yamlmap import LinePath, load_yaml_with_lines
 
@@ -34,12 +35,17 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 
 
 def read_leaflet(
-    path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
+    path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics,
+    known: frozenset[str] | None = None,
 ) -> Leaflet | None:
-    """Read and validate one leaflet; all its problems go to `diagnostics`, errors give None."""
+    """Read and validate one leaflet; all its problems go to `diagnostics`, errors give None.
+
+    `known`: the slugs of the project's leaflets, which `related` and `slug.md` links must
+    name (not checked when None).
+    """
     found = Diagnostics()
     try:
-        leaflet = _read_leaflet(path, source_dir, settings, found)
+        leaflet = _read_leaflet(path, source_dir, settings, found, known)
     except LeafletError as exc:  # a mistake after which the rest of the file cannot be read
         found.items.append(exc.diagnostic)
         leaflet = None
@@ -66,7 +72,8 @@ def in_line_order(path: Path, items: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _read_leaflet(
-    path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
+    path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics,
+    known: frozenset[str] | None,
 ) -> Leaflet | None:
     """Read one leaflet, recording mistakes and reading on; raise only when the rest is unreadable."""
     slug = path.stem
@@ -80,6 +87,10 @@ def _read_leaflet(
     front, data, lines = _read_front_matter(yaml_text, path, diagnostics)
     blocks = parse_body(body, path, source_dir, body_offset, diagnostics)
     hero_asset = _check_hero_image(data, path, source_dir, lines, diagnostics)
+    if known is not None and (front is None or front.status != "withdrawn"):  # not built
+        related = front.related if front is not None else _raw_related(data)
+        check_references(slug, path, related, lines.get(("related",), 1), blocks, known,
+                         diagnostics)
     if front is None:
         return None
 
@@ -129,6 +140,12 @@ def _read_front_matter(
     except ValidationError as exc:
         report_validation_error(exc, path, lines, diagnostics)
         return None, data, lines
+
+
+def _raw_related(data: dict[str, Any]) -> list[str]:
+    """`related` as written, when another field's mistake left no validated front matter."""
+    value = data.get("related")
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _check_hero_image(

@@ -175,10 +175,10 @@ def test_links_to_missing_leaflets_come_with_the_files_other_mistakes(tmp_path: 
     front = "title: T\nsummary: S.\nstatus: final\nrelated: [nowhere]\n"
     text, got = read_messages(tmp_path, "## Part\n\nSee [the other](elsewhere.md).\n", front)
     assert got == [
-        f"source/case.md:{line_of(text, 'status')}: status: must be 'draft', 'approved' or "
-        "'withdrawn' (got 'final')",
-        f"source/case.md:{line_of(text, 'related')}: related: no leaflet 'nowhere' "
-        "(no source/nowhere.md)",
-        f"source/case.md:{line_of(text, 'See')}: link to 'elsewhere.md': no such leaflet in "
-        "source/",
+        (f"source/case.md:{line_of(text, 'status')}: status: must be 'draft', 'approved' or "
+         "'withdrawn' (got 'final')"),
+        (f"source/case.md:{line_of(text, 'related')}: related: no leaflet 'nowhere' "
+         "(no source/nowhere.md)"),
+        (f"source/case.md:{line_of(text, 'See')}: link to 'elsewhere.md': no such leaflet in "
+         "source/"),
     ]

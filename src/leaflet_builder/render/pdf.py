@@ -28,7 +28,7 @@ from leaflet_builder.render.pages import (
 )
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import (
-    DRAFT_LABEL,
+    DRAFT_MARK,
     PageTarget,
     booklet_view,
     leaflet_view,
@@ -89,7 +89,7 @@ def footer_css(title: str, label: str, rtl: bool = False) -> str:
 
 def watermark_css() -> str:
     """A draft's DRAFT mark as every page's background: painted, never read out as content."""
-    svg = watermark_svg(DRAFT_LABEL.split(" —")[0])
+    svg = watermark_svg(DRAFT_MARK)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'@page {{ background-image: url("{uri}"); background-repeat: no-repeat; '
             "background-position: center; background-size: contain; }")
@@ -173,7 +173,7 @@ class PdfRenderer:
                 # rendered by the same template a single leaflet uses: one design, one place
                 "body": Markup(render_template(ctx, "leaflet_body.html", leaflet_data)),
             })
-        footer = footer_css(booklet.title, "DRAFT" if view["is_draft"] else "", booklet.is_rtl)
+        footer = footer_css(booklet.title, DRAFT_MARK if view["is_draft"] else "", booklet.is_rtl)
         cover = booklet.cover
         page = render_template(ctx, BOOKLET_TEMPLATE, {
             **view, "items": items, "inline_css": "",

@@ -14,7 +14,8 @@ from typing import Any
 from leaflet_builder.model import Asset, Booklet, Leaflet, Link, ProjectSettings
 from leaflet_builder.render import RenderContext
 
-DRAFT_LABEL = "DRAFT — not for patient use"
+DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
+DRAFT_LABEL = f"{DRAFT_MARK} — not for patient use"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -71,7 +72,7 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "draft_label": DRAFT_LABEL,
         "status_label": status_label(leaflet),
         "version_label": meta.version or "",
-        "footer_label": DRAFT_LABEL.split(" —")[0] if meta.is_draft else (
+        "footer_label": DRAFT_MARK if meta.is_draft else (
             f"Version {meta.version}" if meta.version else ""),
         "reviewed": format_date(meta.reviewed),
         "review_due": format_date(meta.review_due),

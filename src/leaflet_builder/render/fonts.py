@@ -48,6 +48,11 @@ def font_files() -> tuple[Path, ...]:
     return tuple(path for path, _, _, _ in _faces())
 
 
+def font_file(name: str) -> Path | None:
+    """The packaged font file called `name` (e.g. 'AtkinsonHyperlegible-Bold.ttf'), if here."""
+    return next((path for path in font_files() if path.name == name), None)
+
+
 @functools.lru_cache(maxsize=1)
 def font_face_css() -> str:
     """`@font-face` rules pointing at the packaged font files."""

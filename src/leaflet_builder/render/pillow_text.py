@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import ImageFont, features
 
-from leaflet_builder.render.fonts import font_files
+from leaflet_builder.render.fonts import font_file
 
 ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
                  (0xFE70, 0xFEFF))
@@ -58,7 +58,7 @@ def _font(name: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
 
 
 def _font_path(name: str) -> Path:
-    for path in font_files():
-        if path.name == name:
-            return path
-    raise FileNotFoundError(f"packaged font {name} is missing; reinstall leaflet-builder")
+    path = font_file(name)
+    if path is None:
+        raise FileNotFoundError(f"packaged font {name} is missing; reinstall leaflet-builder")
+    return path

@@ -25,16 +25,17 @@ def watermark_svg(label: str) -> str:
     """An SVG the shape of an A4 page with `label` across its middle."""
     width, height = PAGE_MM
     turn = f"rotate({ANGLE} {width / 2} {height / 2})"
+    baseline = height / 2 + LETTER_MM * 0.35  # capitals about 0.7 em tall: centred mid-page
     outline = _outline(label)
     if outline is None:  # a letter the font lacks: let the SVG renderer find a font for it
-        mark = (f'<text x="{width / 2}" y="{height / 2 + LETTER_MM * 0.35:.1f}" '
+        mark = (f'<text x="{width / 2}" y="{baseline:.1f}" '
                 f'transform="{turn}" text-anchor="middle" font-family="Atkinson Hyperlegible" '
                 f'font-weight="bold" font-size="{LETTER_MM}">{escape(label)}</text>')
     else:
         path, advance, units = outline
         scale = LETTER_MM / units
         # font units are y-up from the baseline: flip, centre the line, put it mid-page
-        place = (f"{turn} translate({width / 2} {height / 2 + LETTER_MM * 0.35:.1f}) "
+        place = (f"{turn} translate({width / 2} {baseline:.1f}) "
                  f"scale({scale:.5f} {-scale:.5f}) translate({-advance / 2:.1f} 0)")
         mark = f'<path transform="{place}" d="{path}"/>'
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '
@@ -52,9 +53,9 @@ def _outline(text: str) -> tuple[str, float, int] | None:
     from fontTools.pens.transformPen import TransformPen
     from fontTools.ttLib import TTFont
 
-    from leaflet_builder.render.fonts import font_files
+    from leaflet_builder.render.fonts import font_file
 
-    path = next((p for p in font_files() if p.name == FONT_FILE), None)
+    path = font_file(FONT_FILE)
     if path is None:
         return None
     font = TTFont(str(path), lazy=True)

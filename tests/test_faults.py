@@ -1,0 +1,83 @@
+"""Faults a hostile or unlucky project can cause, each confined to the leaflet or output at fault.
+
+Issue 18, items 3-11: bytes no file name can hold, trailing newlines in names, a booklet and a
+leaflet sharing a slug, edits saved during a build, content a renderer cannot write, files of the
+user's in dist/, a full or read-only disk, interrupted builds and runaway memory. Each test builds
+a small project (HTML only where the format does not matter, for speed) and checks what a user
+would: the message, the exit code, the files in dist/ and what they say.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leaflet_builder.build import BuildOptions, build
+from leaflet_builder.project import load_project
+from tests.helpers import leaflet_text, make_project, manifest, png_bytes, run_cli
+
+IMAGE = {"images/ok.png": png_bytes()}
+
+
+def _build(source: Path, out: Path, formats: tuple[str, ...] = ("html",), **options: object
+           ) -> object:
+    return build(BuildOptions(source, out, formats=formats, jobs=1, **options))  # type: ignore[arg-type]
+
+
+# --- item 3: any bytes in an image path are a content error of that leaflet only -------------
+
+BAD_PATHS = {
+    "nul-escape": "a%00.png",
+    "control-escape": "images/a%07b.png",
+    "del": "images/a%7f.png",
+    "broken-escape": "images/%ff%fe.png",
+    "surrogate-escape": "images/%ed%a0%80.png",
+    "overlong-name": "images/" + "n" * 300 + ".png",
+    "overlong-path": "/".join(["d"] * 700) + "/a.png",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PATHS))
+def test_unnameable_markdown_image_path_fails_only_its_leaflet(tmp_path: Path, case: str) -> None:
+    source = make_project(tmp_path, {
+        "bad": leaflet_text(f"Intro.\n\n![x]({BAD_PATHS[case]})\n"),
+        "good": leaflet_text("Fine.\n\n![ok](images/ok.png)\n"),
+    }, files=IMAGE)
+    project = load_project(source)
+    errors = [d.display(tmp_path) for d in project.diagnostics.errors]
+    assert len(errors) == 1 and errors[0].startswith("source/bad.md:8: image '"), errors
+    assert "\x00" not in errors[0] and "\x07" not in errors[0]
+    assert set(project.leaflets) == {"good"}
+    result = _build(source, tmp_path / "dist")
+    assert {o["path"] for o in manifest(tmp_path / "dist")} == {"clinic/good.html"}
+    assert not result.ok  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("src", ['"a\\0.png"', '"images/\\x07.png"', '"images/\\ud800.png"',
+                                 "images/" + "n" * 300 + ".png"])
+def test_unnameable_front_matter_and_cover_paths_are_located_errors(tmp_path: Path,
+                                                                    src: str) -> None:
+    source = make_project(tmp_path, {"good": leaflet_text()}, files=IMAGE)
+    (source / "hero.md").write_text(
+        f"---\ntitle: Hero\nsummary: A summary.\nstatus: draft\nimage:\n  src: {src}\n"
+        "  alt: A picture\n---\nText.\n", encoding="utf-8")
+    (source / "booklets").mkdir()
+    (source / "booklets" / "book.yaml").write_text(
+        f"title: Book\nleaflets: [good]\ncover:\n  src: {src}\n  alt: Cover\n", encoding="utf-8")
+    project = load_project(source)
+    errors = sorted(d.display(tmp_path) for d in project.diagnostics.errors)
+    assert [e.split(": ")[0] for e in errors] == ["source/booklets/book.yaml:4",
+                                                   "source/hero.md:6"], errors
+    assert set(project.leaflets) == {"good"}
+
+
+def test_check_and_build_commands_report_a_nul_path_without_a_traceback(tmp_path: Path) -> None:
+    make_project(tmp_path, {"bad": leaflet_text("![x](a%00.png)\n"), "good": leaflet_text()})
+    checked = run_cli("check", cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "source/bad.md:6: error: " in checked.stdout + checked.stderr
+    built = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
+    assert built.returncode == 1
+    assert "Traceback" not in built.stderr and "source/bad.md:6:" in built.stderr
+    assert (tmp_path / "dist" / "clinic" / "good.html").is_file()

@@ -81,3 +81,32 @@ def test_check_and_build_commands_report_a_nul_path_without_a_traceback(tmp_path
     assert built.returncode == 1
     assert "Traceback" not in built.stderr and "source/bad.md:6:" in built.stderr
     assert (tmp_path / "dist" / "clinic" / "good.html").is_file()
+
+
+# --- item 9: a trailing newline never passes a name check ------------------------------------
+
+def test_layout_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    make_project(tmp_path, {"good": leaflet_text()})
+    evil = tmp_path / "layouts" / "evil\n"
+    evil.mkdir(parents=True)
+    (evil / "layout.yaml").write_text("extends: clinic\n", encoding="utf-8")
+    result = run_cli("build", "--format", "html", "-j", "1", "--layout", "evil\n", cwd=tmp_path)
+    assert result.returncode != 0, result.stderr
+    assert "layout name 'evil\\n' is not valid" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "dist" / "evil\n").exists()
+    assert not list((tmp_path / "dist").rglob("*.html"))
+
+
+def test_names_with_a_trailing_newline_are_content_errors(tmp_path: Path) -> None:
+    from leaflet_builder.output_guard import output_path
+
+    source = make_project(tmp_path, {"good": leaflet_text(), "bad\n": leaflet_text()},
+                          booklets={"book\n": {"title": "B", "leaflets": ["good"]}})
+    project = load_project(source)
+    assert set(project.leaflets) == {"good"}
+    assert not project.booklets
+    located = {d.location.path.name for d in project.diagnostics.errors}
+    assert located == {"bad\n.md", "book\n.yaml"}, project.diagnostics.errors
+    with pytest.raises(Exception, match="would leave the output folder"):
+        output_path(tmp_path / "dist", "clinic\n/good.html")

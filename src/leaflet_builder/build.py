@@ -400,7 +400,7 @@ def remove_stale_temp_files(out_dir: Path) -> list[Path]:
     folders = [out_dir] + [p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()]
     for folder in folders:
         for path in folder.iterdir():
-            if TEMP_FILE.match(path.name) and path.is_file() and not path.is_symlink():
+            if TEMP_FILE.fullmatch(path.name) and path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
                 removed.append(path)
     return removed

@@ -26,7 +26,7 @@ def output_path(out_dir: Path, relative: str) -> Path:
     """
     posix = PurePosixPath(relative)
     if posix.is_absolute() or not posix.parts or "\\" in relative or \
-            not all(_SEGMENT_RE.match(part) and ".." not in part for part in posix.parts):
+            not all(_SEGMENT_RE.fullmatch(part) and ".." not in part for part in posix.parts):
         raise LeafletError(out_dir / relative, 0, f"output path '{relative}' would leave the "
                                                   "output folder — slugs and layout names may "
                                                   "use only letters, digits and hyphens")

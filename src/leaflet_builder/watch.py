@@ -25,7 +25,7 @@ def watched_folders(options: BuildOptions) -> list[Path]:
 def is_relevant(path: Path, out_dir: Path) -> bool:
     """A change that can alter an output (not our outputs, temp files or editors' scratch)."""
     name = path.name
-    if TEMP_FILE.match(name) or name.startswith(".#") or name.endswith(("~", ".swp", ".swx")):
+    if TEMP_FILE.fullmatch(name) or name.startswith(".#") or name.endswith(("~", ".swp", ".swx")):
         return False
     if "__pycache__" in path.parts:
         return False

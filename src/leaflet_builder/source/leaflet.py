@@ -77,7 +77,7 @@ def _read_leaflet(
 ) -> Leaflet | None:
     """Read one leaflet, recording mistakes and reading on; raise only when the rest is unreadable."""
     slug = path.stem
-    if not SLUG_RE.match(slug):  # the content can still be read: report its problems too
+    if not SLUG_RE.fullmatch(slug):  # the content can still be read: report its problems too
         diagnostics.error(path, 0, f"file name '{path.name}' is not a valid slug: use lowercase "
                                    "letters, digits and hyphens, e.g. 'car-t-cell-therapy.md'")
     # These raise: a file too big, not UTF-8 or without its '---' lines has no text (or no

@@ -70,7 +70,7 @@ def read_booklet(
     path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
 ) -> tuple[Booklet, dict[str, int]] | None:
     """Read one booklet; return it with the line of each listed slug, or None on errors."""
-    if not SLUG_RE.match(path.stem):
+    if not SLUG_RE.fullmatch(path.stem):
         diagnostics.error(path, 0, f"file name '{path.name}' is not a valid slug: use "
                                    "lowercase letters, digits and hyphens")
         return None

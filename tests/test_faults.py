@@ -110,3 +110,28 @@ def test_names_with_a_trailing_newline_are_content_errors(tmp_path: Path) -> Non
     assert located == {"bad\n.md", "book\n.yaml"}, project.diagnostics.errors
     with pytest.raises(Exception, match="would leave the output folder"):
         output_path(tmp_path / "dist", "clinic\n/good.html")
+
+
+# --- item 7: a booklet may not share its name with a leaflet ---------------------------------
+
+def test_booklet_named_like_a_leaflet_is_an_error_in_build_and_check(tmp_path: Path) -> None:
+    make_project(tmp_path, {"fever": leaflet_text(title="Fever leaflet"),
+                            "rash": leaflet_text(title="Rash")},
+                 booklets={"fever": {"title": "Fever booklet", "leaflets": ["rash"]}})
+    for _ in range(2):  # on alternate builds each used to overwrite the other's file
+        built = run_cli("build", "--format", "epub", "-j", "1", cwd=tmp_path)
+        assert built.returncode == 1
+        assert "source/booklets/fever.yaml: booklet 'fever' has the same name as the leaflet " \
+            in built.stderr, built.stderr
+        assert "source/fever.md" in built.stderr
+        assert "was not written by" not in built.stderr
+        entries = {o["path"]: o["kind"] for o in manifest(tmp_path / "dist")}
+        assert entries == {"clinic/fever.epub": "leaflet", "clinic/rash.epub": "leaflet"}
+        import zipfile
+        with zipfile.ZipFile(tmp_path / "dist" / "clinic" / "fever.epub") as book:
+            text = b"".join(book.read(n) for n in book.namelist() if n.endswith("html"))
+        assert b"Fever leaflet" in text and b"Fever booklet" not in text
+    checked = run_cli("check", cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "source/booklets/fever.yaml: error: source: booklet 'fever' has the same name" in \
+        checked.stdout + checked.stderr

@@ -135,3 +135,32 @@ def test_booklet_named_like_a_leaflet_is_an_error_in_build_and_check(tmp_path: P
     assert checked.returncode == 1
     assert "source/booklets/fever.yaml: error: source: booklet 'fever' has the same name" in \
         checked.stdout + checked.stderr
+
+
+# --- item 6: a save during a build is never marked as built ----------------------------------
+
+def test_edit_saved_during_a_build_is_built_by_the_next_one(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import leaflet_builder.build as build_module
+
+    source = make_project(tmp_path, {"fever": leaflet_text("Old words.\n")},
+                          booklets={"book": {"title": "Book", "leaflets": ["fever"]}})
+    real_load = build_module.load_project
+
+    def load_then_edit(folder: Path) -> object:
+        project = real_load(folder)  # the build has read the sources; now the author saves
+        (source / "fever.md").write_text(leaflet_text("New words.\n"), encoding="utf-8")
+        (source / "booklets" / "book.yaml").write_text("title: Renamed\nleaflets: [fever]\n",
+                                                       encoding="utf-8")
+        return project
+
+    monkeypatch.setattr(build_module, "load_project", load_then_edit)
+    out = tmp_path / "dist"
+    _build(source, out, formats=("html", "epub"))
+    assert "Old words." in (out / "clinic" / "fever.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(build_module, "load_project", real_load)
+
+    again = _build(source, out, formats=("html", "epub"))
+    assert sorted(str(e["path"]) for e in again.built) == [  # type: ignore[attr-defined]
+        "clinic/book.epub", "clinic/fever.epub", "clinic/fever.html"]
+    assert "New words." in (out / "clinic" / "fever.html").read_text(encoding="utf-8")

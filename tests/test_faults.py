@@ -164,3 +164,58 @@ def test_edit_saved_during_a_build_is_built_by_the_next_one(tmp_path: Path,
     assert sorted(str(e["path"]) for e in again.built) == [  # type: ignore[attr-defined]
         "clinic/book.epub", "clinic/fever.epub", "clinic/fever.html"]
     assert "New words." in (out / "clinic" / "fever.html").read_text(encoding="utf-8")
+
+
+# --- item 5: what the schema accepts, every renderer writes ----------------------------------
+
+def _cmyk_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()  # Pillow writes CMYK JPEGs with Adobe's marker, as Photoshop does
+    Image.new("CMYK", (60, 40), (0, 200, 255, 0)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_long_properties_far_dates_and_cmyk_jpeg_build_in_every_format(tmp_path: Path) -> None:
+    import zipfile
+
+    import docx
+
+    title = "Living well with immunotherapy " * 10  # about 310 characters
+    source = make_project(tmp_path, {
+        "long-title": leaflet_text(title=title.strip()),
+        "tags": leaflet_text(tags=[f"immunotherapy side effect {i}" for i in range(20)]),
+        "far": leaflet_text(reviewed="2108-01-01"),
+        "cmyk": leaflet_text("A picture.\n\n![A red square](images/print.jpg)\n"),
+    }, project={"organisation": "Oncology " * 40}, files={"images/print.jpg": _cmyk_jpeg()})
+    out = tmp_path / "dist"
+    result = _build(source, out, formats=("pdf", "docx", "epub", "html"))
+    assert not result.failed, [d.display() for d in result.diagnostics]  # type: ignore[attr-defined]
+    core = docx.Document(str(out / "clinic" / "long-title.docx")).core_properties
+    assert core.title.endswith("…") and len(core.title) == 255
+    assert title.startswith(core.title[:-1])
+    assert len(core.author) == 255
+    tagged = docx.Document(str(out / "clinic" / "tags.docx")).core_properties
+    assert tagged.keywords.startswith("immunotherapy side effect 0, ") and len(tagged.keywords) <= 255
+    with zipfile.ZipFile(out / "clinic" / "far.epub") as book:
+        assert all(i.date_time[0] <= 2107 for i in book.infolist())
+    picture = docx.Document(str(out / "clinic" / "cmyk.docx")).inline_shapes
+    assert len(picture) == 1
+
+
+def test_truncated_image_is_refused_at_read_time_for_every_format(tmp_path: Path) -> None:
+    whole = png_bytes(300, 200)
+    source = make_project(tmp_path, {
+        "broken": leaflet_text("A picture.\n\n![A chart](images/cut.png)\n"),
+        "good": leaflet_text(),
+    }, files={"images/cut.png": whole[: len(whole) // 2]})
+    project = load_project(source)
+    assert [d.display(tmp_path) for d in project.diagnostics.errors] == [
+        ("source/broken.md:8: image 'images/cut.png': the image is damaged or cut short — "
+         "export it again as PNG or JPEG")]
+    result = _build(source, tmp_path / "dist", formats=("pdf", "docx", "epub", "html"))
+    assert sorted(o["path"] for o in manifest(tmp_path / "dist")) == [
+        "clinic/good.docx", "clinic/good.epub", "clinic/good.html", "clinic/good.pdf"]
+    assert not result.ok  # type: ignore[attr-defined]

@@ -112,4 +112,24 @@ def _probe_image(path: Path, fail: Callable[[str], LeafletError]) -> tuple[str, 
                    "image down (a leaflet needs far less)")
     if width < 1 or height < 1:
         raise fail("image has no pixels")
+    _decode_fully(path, fail)
     return MEDIA_TYPES[kind], width, height
+
+
+def _decode_fully(path: Path, fail: Callable[[str], LeafletError]) -> None:
+    """Decode every pixel once (the size is already known to be in bounds).
+
+    A truncated or corrupt file would otherwise be embedded as it is by PDF, EPUB and HTML and
+    crash only the Word renderer: refusing it here treats every format alike.
+    """
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                image.verify()  # the file's structure and checksums
+            with Image.open(path) as image:
+                image.load()  # every pixel: verify() does not decode
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        raise fail("the image is damaged or cut short — export it again as PNG or JPEG") from None

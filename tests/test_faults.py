@@ -219,3 +219,48 @@ def test_truncated_image_is_refused_at_read_time_for_every_format(tmp_path: Path
     assert sorted(o["path"] for o in manifest(tmp_path / "dist")) == [
         "clinic/good.docx", "clinic/good.epub", "clinic/good.html", "clinic/good.pdf"]
     assert not result.ok  # type: ignore[attr-defined]
+
+
+# --- item 8: dist/ holds the user's files too: only the build's own are removed or replaced --
+
+def test_users_tmp_files_in_dist_are_kept_and_the_builds_own_leftovers_removed(
+        tmp_path: Path) -> None:
+    source = make_project(tmp_path, {"good": leaflet_text()})
+    out = tmp_path / "dist"
+    (out / "clinic").mkdir(parents=True)
+    mine = [out / "clinic" / ".report.abcd1234.tmp", out / ".budget.xlsx.q1w2e3r4.tmp"]
+    for path in mine:
+        path.write_text("my work", encoding="utf-8")
+    leftover = out / "clinic" / ".leaflet-tmp-good.html.k2j4h5g6.tmp"  # a killed build's
+    leftover.write_text("half", encoding="utf-8")
+    _build(source, out)
+    assert [p.read_text(encoding="utf-8") for p in mine] == ["my work", "my work"]
+    assert not leftover.exists()
+    assert not [p for p in out.rglob("*.tmp") if p not in mine]  # writes leave none behind
+
+
+def test_a_users_own_manifest_json_is_never_overwritten(tmp_path: Path) -> None:
+    make_project(tmp_path, {"good": leaflet_text()})
+    own = tmp_path / "dist" / "manifest.json"
+    own.parent.mkdir()
+    own.write_text('{"name": "my web app", "version": 3}\n', encoding="utf-8")
+    result = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "manifest.json" in result.stderr and "was not written by `leaflet build`" in \
+        result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert own.read_text(encoding="utf-8") == '{"name": "my web app", "version": 3}\n'
+
+
+@pytest.mark.parametrize("name", [".leaflet-build.lock", ".leaflet-build-journal.jsonl"])
+def test_a_symlinked_lock_or_journal_never_leads_a_write_outside_dist(tmp_path: Path,
+                                                                      name: str) -> None:
+    make_project(tmp_path, {"good": leaflet_text()})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / name).symlink_to(outside / "planted")
+    result = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
+    assert not (outside / "planted").exists()
+    assert result.returncode != 0
+    assert f"{name} is a symbolic link" in result.stderr and "Traceback" not in result.stderr

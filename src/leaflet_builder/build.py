@@ -36,7 +36,7 @@ from leaflet_builder.build_worker import OutputKind, RenderJob, RenderOutcome, T
 from leaflet_builder.errors import Diagnostic, LeafletError
 from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
-from leaflet_builder.output_guard import check_may_write
+from leaflet_builder.output_guard import check_may_write, check_own_files
 from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, RenderContext, get_renderer
 
@@ -44,8 +44,10 @@ MANIFEST = "manifest.json"
 LOCK_FILE = ".leaflet-build.lock"
 JOURNAL_FILE = ".leaflet-build-journal.jsonl"
 DEFAULT_TIMEOUT = 120.0
-# what write_atomic's temporary files look like (mkstemp adds 8 characters of [a-z0-9_])
-TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+# what write_atomic's temporary files look like (mkstemp adds 8 characters of [a-z0-9_]); the
+# prefix is the build's own, so a user's `.report.abcd1234.tmp` is never taken for a leftover
+TEMP_PREFIX = ".leaflet-tmp-"
+TEMP_FILE = re.compile(r"\.leaflet-tmp-.+\.[a-z0-9_]{8}\.tmp")
 
 __all__ = [
     "MANIFEST",
@@ -114,7 +116,8 @@ def render_task(task: Task, project: Project, ctx: RenderContext) -> bytes:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: readers see old or new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.",
+                               suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -168,6 +171,8 @@ def build(options: BuildOptions, on_output: OnOutput | None = None,
 def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: Executor | None,
                   runner: Any, on_plan: Callable[[int], None] | None) -> BuildResult:
     out_dir = options.out_dir
+    # the files the build keeps beside the outputs must be its own, and never links
+    check_own_files(out_dir, (JOURNAL_FILE, STATE_FILE, MANIFEST), manifest=MANIFEST)
     remove_stale_temp_files(out_dir)
     project = load_project(options.source_dir)
     result = BuildResult(diagnostics=list(project.diagnostics.items))
@@ -347,8 +352,10 @@ class Journal:
         self._handle: Any = None
 
     def note(self, task: Task) -> None:
-        if self._handle is None:
-            self._handle = self.path.open("a", encoding="utf-8")
+        if self._handle is None:  # O_NOFOLLOW: a link planted here must not lead the write away
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
+                         | os.O_CLOEXEC, 0o644)
+            self._handle = os.fdopen(fd, "a", encoding="utf-8")
         entry = {"slug": task.slug, "kind": task.kind, "format": task.format,
                  "layout": task.layout, "path": task.relative_path}
         self._handle.write(json.dumps(entry) + "\n")
@@ -386,7 +393,15 @@ def read_journal(out_dir: Path) -> dict[str, dict[str, object]]:
 @contextlib.contextmanager
 def _build_lock(out_dir: Path) -> Iterator[None]:
     """One build at a time per output folder (a watch and a build must not interleave)."""
-    with (out_dir / LOCK_FILE).open("a") as handle:
+    path = out_dir / LOCK_FILE
+    try:  # O_NOFOLLOW: a link planted here must not make the build create a file elsewhere
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError:
+        if path.is_symlink():
+            raise LeafletError(path, 0, f"{path} is a symbolic link — the build keeps its own "
+                                        "lock file there; remove the link") from None
+        raise
+    with os.fdopen(fd, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel even after kill -9
         try:
             yield

@@ -9,6 +9,7 @@ would: the message, the exit code, the files in dist/ and what they say.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,108 @@ def test_a_symlinked_lock_or_journal_never_leads_a_write_outside_dist(tmp_path: 
     assert not (outside / "planted").exists()
     assert result.returncode != 0
     assert f"{name} is a symbolic link" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- item 4: a full disk or read-only --out: one clear line, exit 1, every file whole -------
+
+def _noise_png(side: int) -> bytes:
+    import io
+    import os
+
+    from PIL import Image
+
+    buffer = io.BytesIO()  # random pixels do not compress: a big file from a small image
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _dist_state(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name not in (".leaflet-build.lock",
+                                              ".leaflet-build-journal.jsonl")}  # the build's notes
+
+
+@pytest.mark.parametrize("code", ["ENOSPC", "EROFS"])
+def test_failing_writes_keep_the_old_outputs_and_manifest_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    import errno
+    import os
+
+    source = make_project(tmp_path, {"fever": leaflet_text("Old.\n"), "rash": leaflet_text()})
+    out = tmp_path / "dist"
+    _build(source, out)
+    before = _dist_state(out)
+    (source / "fever.md").write_text(leaflet_text("New.\n"), encoding="utf-8")
+    (source / "cough.md").write_text(leaflet_text(), encoding="utf-8")
+    number = getattr(errno, code)
+
+    def failing_fsync(fd: int) -> None:  # what a full or read-only disk answers a write
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    result = _build(source, out)
+    monkeypatch.undo()
+    messages = [d.display(tmp_path) for d in result.diagnostics]  # type: ignore[attr-defined]
+    assert any(m.startswith("dist/clinic/fever.html: could not write ") and
+               os.strerror(number) in m for m in messages), messages
+    assert any(m.startswith("dist/.leaflet-build-state.json: could not write") for m in messages)
+    assert not result.ok  # type: ignore[attr-defined]
+    assert _dist_state(out) == before  # no temp file, no half file, the old manifest
+    again = _build(source, out)  # space is back: the next build catches up
+    assert again.ok and "New." in (out / "clinic" / "fever.html").read_text()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 300 kB file system (tmpfs) at tmp_path/dist; skipped where mounting is not allowed."""
+    import shutil
+    import subprocess
+
+    mount = shutil.which("mount")
+    target = tmp_path / "dist"
+    target.mkdir()
+    if mount is None or subprocess.run([mount, "-t", "tmpfs", "-o", "size=300k", "tmpfs",
+                                        str(target)], capture_output=True, check=False).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root in a privileged container")
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+def test_full_and_read_only_disks_give_one_line_and_exit_1(tmp_path: Path,
+                                                            small_disk: Path) -> None:
+    import json
+    import subprocess
+
+    make_project(tmp_path, {"fever": leaflet_text(), "rash": leaflet_text()})
+    first = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    manifest_before = (small_disk / "manifest.json").read_bytes()
+    (tmp_path / "source" / "big.md").write_text(
+        leaflet_text("A photo.\n\n![Noise](images/noise.png)\n"), encoding="utf-8")
+    (tmp_path / "source" / "images").mkdir()
+    (tmp_path / "source" / "images" / "noise.png").write_bytes(_noise_png(200))  # ~120 kB
+    (tmp_path / "source" / "huge.md").write_text(
+        leaflet_text("A photo.\n\n![Noise](images/noise2.png)\n"), encoding="utf-8")
+    (tmp_path / "source" / "images" / "noise2.png").write_bytes(_noise_png(260))  # ~200 kB
+
+    full = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
+    assert full.returncode == 1
+    assert "Traceback" not in full.stderr
+    assert "No space left on device" in full.stderr and "dist/clinic/huge.html" in full.stderr
+    assert not [p for p in small_disk.rglob("*.tmp")]
+    outputs = json.loads((small_disk / "manifest.json").read_text())["outputs"]
+    assert {"clinic/fever.html", "clinic/rash.html"} <= {o["path"] for o in outputs}
+
+    (tmp_path / "source" / "huge.md").unlink()
+    (tmp_path / "source" / "big.md").unlink()
+    manifest_before = (small_disk / "manifest.json").read_bytes()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    (tmp_path / "source" / "fever.md").write_text(leaflet_text("Changed.\n"), encoding="utf-8")
+    read_only = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
+    assert read_only.returncode == 1
+    assert "Traceback" not in read_only.stderr
+    assert "Read-only file system" in read_only.stderr
+    assert len(read_only.stderr.strip().splitlines()) == 1, read_only.stderr
+    assert (small_disk / "manifest.json").read_bytes() == manifest_before

@@ -36,7 +36,7 @@ from leaflet_builder.build_worker import OutputKind, RenderJob, RenderOutcome, T
 from leaflet_builder.errors import Diagnostic, LeafletError
 from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
-from leaflet_builder.output_guard import check_may_write, check_own_files
+from leaflet_builder.output_guard import check_may_write, check_own_files, write_failure
 from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, RenderContext, get_renderer
 
@@ -223,9 +223,16 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
             if on_output:
                 on_output(task, "failed")
             return
-        if task.relative_path not in previous:
-            journal.note(task)
-        write_atomic(target, outcome.data)
+        try:  # a full disk or read-only --out fails this output with one clear line
+            if task.relative_path not in previous:
+                journal.note(task)
+            write_atomic(target, outcome.data)
+        except OSError as exc:
+            result.diagnostics.append(write_failure(target, exc).diagnostic)
+            result.failed.append(task)
+            if on_output:
+                on_output(task, "failed")
+            return
         record = {"inputs": inputs_of[outcome.job_id],
                   "sha256": hashlib.sha256(outcome.data).hexdigest(),
                   "bytes": len(outcome.data)}
@@ -247,11 +254,17 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         for path in outputs:
             if path not in new_state and path in state:
                 new_state[path] = state[path]
-        write_atomic(out_dir / STATE_FILE, state_bytes(new_state))
         manifest = {"outputs": [outputs[key] for key in sorted(outputs)]}
-        write_atomic(out_dir / MANIFEST,
-                     (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-        journal.close_and_remove()  # the manifest now lists everything it noted
+        target = out_dir / STATE_FILE
+        try:
+            write_atomic(target, state_bytes(new_state))
+            target = out_dir / MANIFEST
+            write_atomic(target, (json.dumps(manifest, indent=2, ensure_ascii=False)
+                                  + "\n").encode("utf-8"))
+        except OSError as exc:  # the old manifest stays whole; the journal keeps the new files
+            result.diagnostics.append(write_failure(target, exc).diagnostic)
+        else:
+            journal.close_and_remove()  # the manifest now lists everything it noted
     result.built.sort(key=lambda e: str(e["path"]))
     result.failed.sort()
     return result

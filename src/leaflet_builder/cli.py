@@ -79,12 +79,19 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
     options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
                            force=force, timeout=timeout or None, scheduler=scheduler,
                            allow_overdue=allow_overdue)
-    with BuildReporter(_verbosity(quiet, verbose)) as reporter:
-        try:
-            result = run_build(options, on_output=reporter.output, on_plan=reporter.planned)
-        except LeafletError as exc:
-            raise click.UsageError(exc.message) from None
-        reporter.finished(result, out_dir)
+    try:
+        with BuildReporter(_verbosity(quiet, verbose)) as reporter:
+            try:
+                result = run_build(options, on_output=reporter.output, on_plan=reporter.planned)
+            except LeafletError as exc:
+                raise click.UsageError(exc.message) from None
+            reporter.finished(result, out_dir)
+    except OSError as exc:  # --out cannot be written at all (read-only, full): one line, no trace
+        from leaflet_builder.output_guard import write_failure
+
+        failure = write_failure(Path(exc.filename or out_dir), exc)
+        click.echo(failure.diagnostic.display(), err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
     sys.exit(EXIT_OK if result.ok else EXIT_CONTENT_ERROR)
 
 

@@ -8,6 +8,7 @@ output fails with a message saying what to do, and every other output is still b
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from collections.abc import Collection, Iterable
@@ -78,6 +79,19 @@ def check_own_files(out_dir: Path, names: Iterable[str], manifest: str) -> None:
         raise LeafletError(path, 0, f"{path} was not written by `leaflet build` (it is not a "
                                     "build manifest) — move your file, or build into another "
                                     "--out folder")
+
+
+def write_failure(path: Path, exc: OSError) -> LeafletError:
+    """What a failed write means for the user: the file, the system's reason, what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        advice = "free some space on that disk (or choose another --out) and build again"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        advice = "the output folder cannot be written: make it writable or choose another --out"
+    else:
+        advice = "check the output folder and build again"
+    reason = exc.strerror or str(exc)
+    return LeafletError(path, 0, f"could not write it: {reason} — {advice}; files already "
+                                 "there are left as they were")
 
 
 def may_delete(out_dir: Path, relative: str, owned: Collection[str]) -> bool:

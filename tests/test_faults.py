@@ -370,3 +370,88 @@ def test_full_and_read_only_disks_give_one_line_and_exit_1(tmp_path: Path,
     assert "Read-only file system" in read_only.stderr
     assert len(read_only.stderr.strip().splitlines()) == 1, read_only.stderr
     assert (small_disk / "manifest.json").read_bytes() == manifest_before
+
+
+# --- item 10: an interrupted build leaves no process and, by the next build, no folder -------
+
+def _children_of(root: int) -> set[int]:
+    """Every process descended from `root` now (a scan of /proc's parent pids)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_killed_build_leaves_no_process_and_its_font_folder_is_swept(tmp_path: Path,
+                                                                     how: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import tempfile
+    import time
+
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs Linux /proc")
+    make_project(tmp_path, {f"leaflet-{i}": leaflet_text("Text.\n" * 50) for i in range(40)})
+    build = subprocess.Popen(["leaflet", "build", "--format", "pdf", "-j", "2", "-q"],
+                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((tmp_path / "dist").rglob("*.pdf")):
+        time.sleep(0.1)  # mid-way: the workers are rendering
+    family = _children_of(build.pid)
+    assert family, "the build started no worker processes"
+    # other builds share /tmp: ours are named with the pid of the process that made them
+    ours = {path for pid in family | {build.pid}
+            for path in Path(tempfile.gettempdir()).glob(f"leaflet-fonts-{pid}-*")}
+    assert ours, "the workers made no font folder named with their pid"
+    build.send_signal(getattr(signal, how))
+    build.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in family):
+        time.sleep(0.2)
+    left = [pid for pid in family if _alive(pid)]
+    for pid in left:  # do not leave them for the other tests either
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes left behind: {left}"
+
+    again = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert not [p for p in ours if p.exists()], "the dead build's font folders were not swept"
+
+
+def test_only_folders_of_ended_leaflet_processes_are_swept(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    from leaflet_builder.process_guard import sweep_dead_temp_dirs
+
+    dead_pid = subprocess.Popen(["true"])
+    dead_pid.wait()
+    dead = tmp_path / f"leaflet-fonts-{dead_pid.pid}-abcd_123"
+    live = tmp_path / f"leaflet-fonts-{os.getpid()}-abcd_123"
+    old_style = tmp_path / "leaflet-fonts-abcd_123"  # no owner in the name: never guessed at
+    users = tmp_path / f"my-fonts-{dead_pid.pid}-abcd_123"
+    for folder in (dead, live, old_style, users):
+        folder.mkdir()
+        (folder / "font.ttf").write_bytes(b"x")
+    link = tmp_path / f"leaflet-fonts-{dead_pid.pid}-link_123"
+    link.symlink_to(users)
+    assert sweep_dead_temp_dirs(tmp_path) == [dead]
+    assert live.exists() and old_style.exists() and users.exists() and link.is_symlink()

@@ -37,6 +37,7 @@ from leaflet_builder.errors import Diagnostic, LeafletError
 from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
 from leaflet_builder.output_guard import check_may_write, check_own_files, write_failure
+from leaflet_builder.process_guard import sweep_dead_temp_dirs
 from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, RenderContext, get_renderer
 
@@ -160,6 +161,7 @@ def build(options: BuildOptions, on_output: OnOutput | None = None,
     cluster (`scheduler`), a process pool (`jobs` > 1) or this process.
     """
     started = time.perf_counter()
+    sweep_dead_temp_dirs()  # the font folders of builds that were killed
     out_dir = options.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(out_dir):

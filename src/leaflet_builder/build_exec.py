@@ -108,8 +108,9 @@ def worker_context(formats: Sequence[str]) -> Any:
     and its memory shared copy-on-write by every worker.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["leaflet_builder.build_worker", *(FORMATS[fmt] for fmt in formats if fmt in FORMATS)])
+    context.set_forkserver_preload(  # orphan_guard first: the server dies with the build
+        ["leaflet_builder.orphan_guard", "leaflet_builder.build_worker",
+         *(FORMATS[fmt] for fmt in formats if fmt in FORMATS)])
     return context
 
 

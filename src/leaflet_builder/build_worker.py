@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.model import Booklet, Leaflet
+from leaflet_builder.process_guard import die_with_parent
 from leaflet_builder.render import RenderContext, get_renderer
 
 OutputKind = Literal["leaflet", "booklet"]
@@ -88,6 +89,7 @@ def init_pool_worker(start_queue: Any, formats: tuple[str, ...]) -> None:
     # a killed build must not leave workers behind: the parent's Ctrl-C reaches them anyway,
     # and they should stop quietly rather than print tracebacks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()  # the fork server: killed with the build, it takes its workers along
     warm_up(formats)
 
 

@@ -69,6 +69,7 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
     from leaflet_builder.render import FORMATS
 
     _require_source(source_dir)
+    _stop_on_sigterm()
     if scheduler is None and (jobs or build_exec.default_jobs()) > 1:
         build_exec.start_workers_early(formats or tuple(FORMATS))
     from leaflet_builder.build import BuildOptions
@@ -115,6 +116,17 @@ def watch(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
         watch_and_build(options, _verbosity(quiet, verbose))
     except KeyboardInterrupt:
         pass
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a CI runner's cancel, `kill`) stops the build as Ctrl-C does: the workers are
+    stopped and what was written is recorded in the manifest, instead of ending mid-write."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _verbosity(quiet: bool, verbose: bool) -> Literal["quiet", "normal", "verbose"]:

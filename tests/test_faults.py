@@ -455,3 +455,33 @@ def test_only_folders_of_ended_leaflet_processes_are_swept(tmp_path: Path) -> No
     link.symlink_to(users)
     assert sweep_dead_temp_dirs(tmp_path) == [dead]
     assert live.exists() and old_style.exists() and users.exists() and link.is_symlink()
+
+
+# --- item 11: each worker has a memory ceiling; a runaway render fails alone -----------------
+
+def test_runaway_template_hits_the_memory_ceiling_and_the_rest_builds(tmp_path: Path) -> None:
+    make_project(tmp_path, {"normal": leaflet_text("Some text.\n"),
+                            "runaway": leaflet_text(title="Runaway")})
+    shared = tmp_path / "layouts" / "loop" / "templates" / "shared"
+    shared.mkdir(parents=True)
+    (tmp_path / "layouts" / "loop" / "layout.yaml").write_text("extends: clinic\n")
+    (shared / "title.html").write_text(  # ten billion pieces of output for one leaflet
+        '<header class="title-block">{% if meta.title == "Runaway" %}'
+        "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxxxxxxxx{{ j }}"
+        '{% endfor %}{% endfor %}{% endif %}<h1 class="title">{{ meta.title }}</h1></header>\n')
+    result = run_cli("build", "--format", "html", "-j", "2", "--layout", "loop",
+                     "--memory-limit", "400M", "--timeout", "100", cwd=tmp_path, timeout=200)
+    assert result.returncode == 1
+    assert "source/runaway.md: loop html: rendering ran out of memory (limit 400 MB) — " \
+           "simplify the layout or the document, or raise --memory-limit" in result.stderr, \
+        result.stderr
+    assert "Traceback" not in result.stderr
+    assert {o["path"] for o in manifest(tmp_path / "dist")} == {"loop/normal.html"}
+
+
+@pytest.mark.parametrize(("text", "size"), [("2G", 2 * 2**30), ("1500M", 1500 * 2**20),
+                                            ("0", None)])
+def test_memory_limit_sizes(text: str, size: int | None) -> None:
+    from leaflet_builder.cli import _parse_size
+
+    assert _parse_size(text) == size

@@ -45,6 +45,7 @@ MANIFEST = "manifest.json"
 LOCK_FILE = ".leaflet-build.lock"
 JOURNAL_FILE = ".leaflet-build-journal.jsonl"
 DEFAULT_TIMEOUT = 120.0
+DEFAULT_MEMORY_LIMIT = 2 * 2**30  # a worker peaks near 400 MB on the shipped content
 # what write_atomic's temporary files look like (mkstemp adds 8 characters of [a-z0-9_]); the
 # prefix is the build's own, so a user's `.report.abcd1234.tmp` is never taken for a leftover
 TEMP_PREFIX = ".leaflet-tmp-"
@@ -78,6 +79,7 @@ class BuildOptions:
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one render may take; None: no limit
     scheduler: str | None = None  # a Dask scheduler's address
     allow_overdue: bool = False  # build approved leaflets past their review date (warns)
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT  # bytes of address space per worker
 
 
 @dataclass
@@ -329,7 +331,7 @@ def _runner_for(options: BuildOptions, executor: Executor | None, runner: Any,
             yield build_exec.ExecutorRunner(dask)
     else:
         jobs = options.jobs or build_exec.default_jobs()
-        active = build_exec.make_runner(jobs, pending, options.formats)
+        active = build_exec.make_runner(jobs, pending, options.formats, options.memory_limit)
         try:
             yield active
         finally:

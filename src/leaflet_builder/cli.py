@@ -61,9 +61,13 @@ def _build_options(function: Any) -> Any:
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
 @click.option("--allow-overdue", is_flag=True,
               help="Build approved leaflets past their review date (with a warning).")
+@click.option("--memory-limit", default="2G", show_default=True, metavar="SIZE",
+              callback=lambda ctx, param, value: _parse_size(value),
+              help="Memory (address space) each worker process may use, e.g. 1500M or 4G; "
+                   "0: no limit. A render over it fails alone with a message.")
 def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tuple[str, ...],
           jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
-          force: bool, allow_overdue: bool) -> None:
+          force: bool, allow_overdue: bool, memory_limit: int | None) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
     from leaflet_builder import build_exec
     from leaflet_builder.render import FORMATS
@@ -79,7 +83,7 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
 
     options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
                            force=force, timeout=timeout or None, scheduler=scheduler,
-                           allow_overdue=allow_overdue)
+                           allow_overdue=allow_overdue, memory_limit=memory_limit)
     try:
         with BuildReporter(_verbosity(quiet, verbose)) as reporter:
             try:
@@ -116,6 +120,23 @@ def watch(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
         watch_and_build(options, _verbosity(quiet, verbose))
     except KeyboardInterrupt:
         pass
+
+
+def _parse_size(value: str) -> int | None:
+    """`2G`, `1500M`, `800000K` or plain bytes -> bytes; `0` -> None (no limit)."""
+    text = value.strip().upper().removesuffix("B")
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    factor = units.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in units else text
+    try:
+        size = float(number) * factor
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a size: write e.g. 2G or 1500M") from None
+    if size < 0:
+        raise click.BadParameter("a size cannot be negative")
+    if 0 < size < 64 * 2**20:
+        raise click.BadParameter("at least 64M: a worker needs that much just to start")
+    return int(size) or None
 
 
 def _stop_on_sigterm() -> None:

@@ -46,7 +46,8 @@ def _warm_runner(options: BuildOptions) -> Iterator[Any]:
             yield build_exec.ExecutorRunner(executor)
         return
     jobs = options.jobs or build_exec.default_jobs()
-    runner: Any = build_exec.PoolRunner(jobs, options.formats) if jobs > 1 else \
+    runner: Any = build_exec.PoolRunner(jobs, options.formats,
+                                        memory_limit=options.memory_limit) if jobs > 1 else \
         build_exec.InlineRunner(options.formats)
     try:
         yield runner

@@ -477,6 +477,10 @@ def test_runaway_template_hits_the_memory_ceiling_and_the_rest_builds(tmp_path: 
         result.stderr
     assert "Traceback" not in result.stderr
     assert {o["path"] for o in manifest(tmp_path / "dist")} == {"loop/normal.html"}
+    alone = run_cli("build", "--format", "html", "-j", "2", "--layout", "loop",  # one job only
+                    "--memory-limit", "400M", "--timeout", "100", cwd=tmp_path, timeout=200)
+    assert alone.returncode == 1
+    assert "rendering ran out of memory (limit 400 MB)" in alone.stderr, alone.stderr
 
 
 @pytest.mark.parametrize(("text", "size"), [("2G", 2 * 2**30), ("1500M", 1500 * 2**20),

@@ -330,7 +330,7 @@ def make_runner(jobs: int, pending: int, formats: tuple[str, ...],
     `memory_limit` bounds each pool worker; renders in this process are not bounded (a C
     library that cannot allocate aborts the process, which here would be the build itself).
     """
-    if jobs <= 1 or pending <= 1:
+    if jobs <= 1 or (pending <= 1 and not memory_limit):  # one job: a worker only for its bound
         warm_up(())  # renderers load lazily on the first job
         return InlineRunner(formats)
     return PoolRunner(min(jobs, pending), formats, memory_limit=memory_limit)

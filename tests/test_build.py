@@ -185,9 +185,12 @@ def test_a_failing_leaflet_keeps_its_old_outputs(project: Path) -> None:
 def test_stale_temp_files_are_removed_but_look_alikes_are_not(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     (dist / "clinic").mkdir(parents=True)
-    stale = [dist / ".manifest.json.k2j4_x9a.tmp", dist / "clinic" / ".a.pdf.abcdefgh.tmp"]
+    stale = [dist / ".leaflet-tmp-manifest.json.k2j4_x9a.tmp",
+             dist / "clinic" / ".leaflet-tmp-a.pdf.abcdefgh.tmp"]
+    # a user's own hidden .tmp files look like mkstemp's too: only the build's prefix is removed
     keep = [dist / "clinic" / "notes.tmp", dist / "clinic" / ".notes.tmp",
-            dist / "clinic" / ".a.pdf.ABCDEFGH.tmp", dist / "clinic" / "a.pdf"]
+            dist / "clinic" / ".leaflet-tmp-a.pdf.ABCDEFGH.tmp", dist / "clinic" / "a.pdf",
+            dist / ".manifest.json.k2j4_x9a.tmp", dist / "clinic" / ".a.pdf.abcdefgh.tmp"]
     for path in stale + keep:
         path.write_text("x")
     assert sorted(remove_stale_temp_files(dist)) == sorted(stale)

@@ -36,7 +36,8 @@ from leaflet_builder.build_worker import OutputKind, RenderJob, RenderOutcome, T
 from leaflet_builder.errors import Diagnostic, LeafletError
 from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
-from leaflet_builder.output_guard import check_may_write
+from leaflet_builder.output_guard import check_may_write, check_own_files, write_failure
+from leaflet_builder.process_guard import sweep_dead_temp_dirs
 from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, RenderContext, get_renderer
 
@@ -44,8 +45,11 @@ MANIFEST = "manifest.json"
 LOCK_FILE = ".leaflet-build.lock"
 JOURNAL_FILE = ".leaflet-build-journal.jsonl"
 DEFAULT_TIMEOUT = 120.0
-# what write_atomic's temporary files look like (mkstemp adds 8 characters of [a-z0-9_])
-TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+DEFAULT_MEMORY_LIMIT = 2 * 2**30  # a worker peaks near 400 MB on the shipped content
+# what write_atomic's temporary files look like (mkstemp adds 8 characters of [a-z0-9_]); the
+# prefix is the build's own, so a user's `.report.abcd1234.tmp` is never taken for a leftover
+TEMP_PREFIX = ".leaflet-tmp-"
+TEMP_FILE = re.compile(r"\.leaflet-tmp-.+\.[a-z0-9_]{8}\.tmp")
 
 __all__ = [
     "MANIFEST",
@@ -75,6 +79,7 @@ class BuildOptions:
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one render may take; None: no limit
     scheduler: str | None = None  # a Dask scheduler's address
     allow_overdue: bool = False  # build approved leaflets past their review date (warns)
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT  # bytes of address space per worker
 
 
 @dataclass
@@ -114,7 +119,8 @@ def render_task(task: Task, project: Project, ctx: RenderContext) -> bytes:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: readers see old or new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.",
+                               suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -157,6 +163,7 @@ def build(options: BuildOptions, on_output: OnOutput | None = None,
     cluster (`scheduler`), a process pool (`jobs` > 1) or this process.
     """
     started = time.perf_counter()
+    sweep_dead_temp_dirs()  # the font folders of builds that were killed
     out_dir = options.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(out_dir):
@@ -168,6 +175,8 @@ def build(options: BuildOptions, on_output: OnOutput | None = None,
 def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: Executor | None,
                   runner: Any, on_plan: Callable[[int], None] | None) -> BuildResult:
     out_dir = options.out_dir
+    # the files the build keeps beside the outputs must be its own, and never links
+    check_own_files(out_dir, (JOURNAL_FILE, STATE_FILE, MANIFEST), manifest=MANIFEST)
     remove_stale_temp_files(out_dir)
     project = load_project(options.source_dir)
     result = BuildResult(diagnostics=list(project.diagnostics.items))
@@ -218,9 +227,16 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
             if on_output:
                 on_output(task, "failed")
             return
-        if task.relative_path not in previous:
-            journal.note(task)
-        write_atomic(target, outcome.data)
+        try:  # a full disk or read-only --out fails this output with one clear line
+            if task.relative_path not in previous:
+                journal.note(task)
+            write_atomic(target, outcome.data)
+        except OSError as exc:
+            result.diagnostics.append(write_failure(target, exc).diagnostic)
+            result.failed.append(task)
+            if on_output:
+                on_output(task, "failed")
+            return
         record = {"inputs": inputs_of[outcome.job_id],
                   "sha256": hashlib.sha256(outcome.data).hexdigest(),
                   "bytes": len(outcome.data)}
@@ -242,11 +258,17 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         for path in outputs:
             if path not in new_state and path in state:
                 new_state[path] = state[path]
-        write_atomic(out_dir / STATE_FILE, state_bytes(new_state))
         manifest = {"outputs": [outputs[key] for key in sorted(outputs)]}
-        write_atomic(out_dir / MANIFEST,
-                     (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-        journal.close_and_remove()  # the manifest now lists everything it noted
+        target = out_dir / STATE_FILE
+        try:
+            write_atomic(target, state_bytes(new_state))
+            target = out_dir / MANIFEST
+            write_atomic(target, (json.dumps(manifest, indent=2, ensure_ascii=False)
+                                  + "\n").encode("utf-8"))
+        except OSError as exc:  # the old manifest stays whole; the journal keeps the new files
+            result.diagnostics.append(write_failure(target, exc).diagnostic)
+        else:
+            journal.close_and_remove()  # the manifest now lists everything it noted
     result.built.sort(key=lambda e: str(e["path"]))
     result.failed.sort()
     return result
@@ -309,7 +331,7 @@ def _runner_for(options: BuildOptions, executor: Executor | None, runner: Any,
             yield build_exec.ExecutorRunner(dask)
     else:
         jobs = options.jobs or build_exec.default_jobs()
-        active = build_exec.make_runner(jobs, pending, options.formats)
+        active = build_exec.make_runner(jobs, pending, options.formats, options.memory_limit)
         try:
             yield active
         finally:
@@ -347,8 +369,10 @@ class Journal:
         self._handle: Any = None
 
     def note(self, task: Task) -> None:
-        if self._handle is None:
-            self._handle = self.path.open("a", encoding="utf-8")
+        if self._handle is None:  # O_NOFOLLOW: a link planted here must not lead the write away
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
+                         | os.O_CLOEXEC, 0o644)
+            self._handle = os.fdopen(fd, "a", encoding="utf-8")
         entry = {"slug": task.slug, "kind": task.kind, "format": task.format,
                  "layout": task.layout, "path": task.relative_path}
         self._handle.write(json.dumps(entry) + "\n")
@@ -386,7 +410,15 @@ def read_journal(out_dir: Path) -> dict[str, dict[str, object]]:
 @contextlib.contextmanager
 def _build_lock(out_dir: Path) -> Iterator[None]:
     """One build at a time per output folder (a watch and a build must not interleave)."""
-    with (out_dir / LOCK_FILE).open("a") as handle:
+    path = out_dir / LOCK_FILE
+    try:  # O_NOFOLLOW: a link planted here must not make the build create a file elsewhere
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError:
+        if path.is_symlink():
+            raise LeafletError(path, 0, f"{path} is a symbolic link — the build keeps its own "
+                                        "lock file there; remove the link") from None
+        raise
+    with os.fdopen(fd, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel even after kill -9
         try:
             yield
@@ -400,7 +432,7 @@ def remove_stale_temp_files(out_dir: Path) -> list[Path]:
     folders = [out_dir] + [p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()]
     for folder in folders:
         for path in folder.iterdir():
-            if TEMP_FILE.match(path.name) and path.is_file() and not path.is_symlink():
+            if TEMP_FILE.fullmatch(path.name) and path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
                 removed.append(path)
     return removed

@@ -31,6 +31,7 @@ from leaflet_builder.build_worker import (
     RenderJob,
     RenderOutcome,
     init_pool_worker,
+    memory_message,
     run_job,
     timeout_message,
     warm_up,
@@ -108,8 +109,9 @@ def worker_context(formats: Sequence[str]) -> Any:
     and its memory shared copy-on-write by every worker.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["leaflet_builder.build_worker", *(FORMATS[fmt] for fmt in formats if fmt in FORMATS)])
+    context.set_forkserver_preload(  # orphan_guard first: the server dies with the build
+        ["leaflet_builder.orphan_guard", "leaflet_builder.build_worker",
+         *(FORMATS[fmt] for fmt in formats if fmt in FORMATS)])
     return context
 
 
@@ -174,8 +176,9 @@ class PoolRunner:
     """A pool of warm worker processes, kept between runs (watch rebuilds reuse it)."""
 
     def __init__(self, workers: int, formats: tuple[str, ...],
-                 function: RenderFunction = run_job) -> None:
+                 function: RenderFunction = run_job, memory_limit: int | None = None) -> None:
         self.workers = workers
+        self._memory_limit = memory_limit
         self._function = function  # a module-level function (workers import it by name)
         self._formats = formats
         self._context = worker_context(formats)
@@ -187,7 +190,7 @@ class PoolRunner:
             self._starts = self._context.Queue()
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=self._context, initializer=init_pool_worker,
-                initargs=(self._starts, self._formats))
+                initargs=(self._starts, self._formats, self._memory_limit))
         return self._pool
 
     def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
@@ -250,9 +253,15 @@ class PoolRunner:
             elif pid in dead:
                 crashes[job_id] = crashes.get(job_id, 0) + 1
                 if crashes[job_id] >= 2:  # crashed its worker twice: it is the job, not bad luck
-                    on_done(_failed(job, "the renderer process crashed on this document "
-                                         f"(exit {dead[pid]})"))
+                    on_done(_failed(job, self._crash_message(job, dead[pid])))
                     remaining.pop(job_id)
+
+    def _crash_message(self, job: RenderJob, code: int) -> str:
+        """A C library that cannot allocate aborts instead of raising MemoryError."""
+        if self._memory_limit and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL):
+            return (memory_message(job, self._memory_limit)
+                    + f" (the renderer process stopped with exit {code})")
+        return f"the renderer process crashed on this document (exit {code})"
 
     def _read_starts(self, running: dict[int, tuple[int, float]]) -> None:
         while True:
@@ -314,9 +323,14 @@ def _failed(job: RenderJob, message: str) -> RenderOutcome:
                          job_id=job.job_id)
 
 
-def make_runner(jobs: int, pending: int, formats: tuple[str, ...]) -> Runner:
-    """Pool for real parallel work; this process when one worker (or one job) is enough."""
-    if jobs <= 1 or pending <= 1:
+def make_runner(jobs: int, pending: int, formats: tuple[str, ...],
+                memory_limit: int | None = None) -> Runner:
+    """Pool for real parallel work; this process when one worker (or one job) is enough.
+
+    `memory_limit` bounds each pool worker; renders in this process are not bounded (a C
+    library that cannot allocate aborts the process, which here would be the build itself).
+    """
+    if jobs <= 1 or (pending <= 1 and not memory_limit):  # one job: a worker only for its bound
         warm_up(())  # renderers load lazily on the first job
         return InlineRunner(formats)
-    return PoolRunner(min(jobs, pending), formats)
+    return PoolRunner(min(jobs, pending), formats, memory_limit=memory_limit)

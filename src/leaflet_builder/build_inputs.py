@@ -74,8 +74,12 @@ def library_versions(fmt: str) -> tuple[tuple[str, str], ...]:
 
 
 def leaflet_files(leaflet: Leaflet) -> list[Path]:
-    """The leaflet's source and every image it shows."""
-    files = [leaflet.path]
+    """Every image the leaflet shows (its source text is fingerprinted as read, not from disk).
+
+    Images are read from disk by the renderer, after this hash: an image saved in between is
+    newer in the output than in the fingerprint, so the next build sees a change and rebuilds.
+    """
+    files: list[Path] = []
     if leaflet.meta.image is not None:
         files.append(leaflet.meta.image.asset.path)
     files += [block.asset.path for block in walk_blocks(leaflet.blocks) if isinstance(block, Image)]
@@ -127,6 +131,8 @@ class Fingerprinter:
     def leaflet_part(self, leaflet: Leaflet, ctx: RenderContext) -> dict[str, Any]:
         return {
             "slug": leaflet.slug,
+            # the text that was rendered: a save after reading must not count as built
+            "source": leaflet.source_digest,
             "files": self.hasher.files(leaflet_files(leaflet), self.source_dir),
             "source_date": leaflet.source_date.isoformat(),
             "titles": sorted((slug, ctx.titles.get(slug)) for slug in referenced_slugs(leaflet)),
@@ -137,9 +143,10 @@ class Fingerprinter:
 
     def booklet(self, booklet: Booklet, members: list[Leaflet], fmt: str,
                 ctx: RenderContext) -> str:
-        files = [booklet.path] + ([booklet.cover.asset.path] if booklet.cover else [])
+        files = [booklet.cover.asset.path] if booklet.cover else []
         return _digest({
             "common": self.common(fmt, ctx),
+            "source": booklet.source_digest,
             "booklet": self.hasher.files(files, self.source_dir),
             "members": [self.leaflet_part(m, ctx) for m in members],
         })

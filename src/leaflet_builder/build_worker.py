@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.model import Booklet, Leaflet
+from leaflet_builder.process_guard import die_with_parent
 from leaflet_builder.render import RenderContext, get_renderer
 
 OutputKind = Literal["leaflet", "booklet"]
@@ -79,16 +80,69 @@ class RenderTimeout(BaseException):
 _RENDER_LOCK = threading.Lock()
 # Set by the process pool's initializer: where to say "job N started in process P at T".
 _START_QUEUE: Any = None
+# This worker's address-space ceiling in bytes (None: none), for the out-of-memory message.
+_MEMORY_LIMIT: int | None = None
 
 
-def init_pool_worker(start_queue: Any, formats: tuple[str, ...]) -> None:
-    """Process-pool initializer: remember the start queue and warm the renderers up."""
+def init_pool_worker(start_queue: Any, formats: tuple[str, ...],
+                     memory_limit: int | None = None) -> None:
+    """Process-pool initializer: remember the start queue, bound the memory, warm up."""
     global _START_QUEUE
     _START_QUEUE = start_queue
+    limit_memory(memory_limit)
     # a killed build must not leave workers behind: the parent's Ctrl-C reaches them anyway,
     # and they should stop quietly rather than print tracebacks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()  # the fork server: killed with the build, it takes its workers along
     warm_up(formats)
+
+
+def limit_memory(limit: int | None) -> None:
+    """Give this process an address-space ceiling (RLIMIT_AS), so one runaway render (a
+    template loop, a huge source) fails alone instead of taking the machine's memory.
+
+    RLIMIT_AS counts virtual memory, which WeasyPrint and Pango map generously: a worker on the
+    shipped content peaks near 400 MB of it, so the 2 GB default leaves a wide margin.
+    """
+    global _MEMORY_LIMIT
+    if not limit:
+        return
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _MEMORY_LIMIT = limit
+
+
+def memory_message(job: RenderJob, limit: int | None) -> str:
+    shown = f" (limit {format_bytes(limit)})" if limit else ""
+    return (f"{job.task.layout} {job.task.format}: rendering ran out of memory{shown} — "
+            "simplify the layout or the document, or raise --memory-limit")
+
+
+def _peak_address_space() -> int:
+    """This process's highest address-space size so far in bytes (Linux; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmPeak:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _hit_memory_limit(peak_before: int) -> bool:
+    """This job pushed the process up to its ceiling (within 10 %): its failure is memory."""
+    if not _MEMORY_LIMIT:
+        return False
+    peak = _peak_address_space()
+    return peak > peak_before and peak >= _MEMORY_LIMIT * 0.9
+
+
+def format_bytes(size: int) -> str:
+    return f"{size / 2**30:g} GB" if size >= 2**30 else f"{size / 2**20:g} MB"
 
 
 def warm_up(formats: tuple[str, ...]) -> None:
@@ -106,6 +160,7 @@ def run_job(job: RenderJob) -> RenderOutcome:
         if _START_QUEUE is not None:
             _START_QUEUE.put((job.job_id, os.getpid(), time.monotonic()))
         started = time.perf_counter()
+        peak_before = _peak_address_space()
         data: bytes | None = None
         diagnostics: tuple[Diagnostic, ...] = ()
         try:
@@ -115,7 +170,16 @@ def run_job(job: RenderJob) -> RenderOutcome:
             diagnostics = (exc.diagnostic,)
         except RenderTimeout:
             diagnostics = (Diagnostic(Location(job.source_path), timeout_message(job)),)
+        except MemoryError:  # over this worker's ceiling (limit_memory)
+            diagnostics = (Diagnostic(Location(job.source_path),
+                                      memory_message(job, _MEMORY_LIMIT)),)
         except Exception as exc:  # noqa: BLE001 - a renderer bug must not stop the others
+            if _hit_memory_limit(peak_before):  # C code failing to allocate raises other errors
+                diagnostics = (Diagnostic(Location(job.source_path),
+                                          memory_message(job, _MEMORY_LIMIT)),)
+                return RenderOutcome(job.task, None, diagnostics,
+                                     time.perf_counter() - started, job.job_id,
+                                     worker=f"{os.getpid()}")
             where = traceback.extract_tb(exc.__traceback__)[-1]
             diagnostics = (Diagnostic(Location(job.source_path), (
                 f"could not render {job.task.format}: {type(exc).__name__}: {exc} "

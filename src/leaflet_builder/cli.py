@@ -61,14 +61,19 @@ def _build_options(function: Any) -> Any:
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
 @click.option("--allow-overdue", is_flag=True,
               help="Build approved leaflets past their review date (with a warning).")
+@click.option("--memory-limit", default="2G", show_default=True, metavar="SIZE",
+              callback=lambda ctx, param, value: _parse_size(value),
+              help="Memory (address space) each worker process may use, e.g. 1500M or 4G; "
+                   "0: no limit. A render over it fails alone with a message.")
 def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tuple[str, ...],
           jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
-          force: bool, allow_overdue: bool) -> None:
+          force: bool, allow_overdue: bool, memory_limit: int | None) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
     from leaflet_builder import build_exec
     from leaflet_builder.render import FORMATS
 
     _require_source(source_dir)
+    _stop_on_sigterm()
     if scheduler is None and (jobs or build_exec.default_jobs()) > 1:
         build_exec.start_workers_early(formats or tuple(FORMATS))
     from leaflet_builder.build import BuildOptions
@@ -78,13 +83,20 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
 
     options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
                            force=force, timeout=timeout or None, scheduler=scheduler,
-                           allow_overdue=allow_overdue)
-    with BuildReporter(_verbosity(quiet, verbose)) as reporter:
-        try:
-            result = run_build(options, on_output=reporter.output, on_plan=reporter.planned)
-        except LeafletError as exc:
-            raise click.UsageError(exc.message) from None
-        reporter.finished(result, out_dir)
+                           allow_overdue=allow_overdue, memory_limit=memory_limit)
+    try:
+        with BuildReporter(_verbosity(quiet, verbose)) as reporter:
+            try:
+                result = run_build(options, on_output=reporter.output, on_plan=reporter.planned)
+            except LeafletError as exc:
+                raise click.UsageError(exc.message) from None
+            reporter.finished(result, out_dir)
+    except OSError as exc:  # --out cannot be written at all (read-only, full): one line, no trace
+        from leaflet_builder.output_guard import write_failure
+
+        failure = write_failure(Path(exc.filename or out_dir), exc)
+        click.echo(failure.diagnostic.display(), err=True)
+        sys.exit(EXIT_CONTENT_ERROR)
     sys.exit(EXIT_OK if result.ok else EXIT_CONTENT_ERROR)
 
 
@@ -108,6 +120,34 @@ def watch(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
         watch_and_build(options, _verbosity(quiet, verbose))
     except KeyboardInterrupt:
         pass
+
+
+def _parse_size(value: str) -> int | None:
+    """`2G`, `1500M`, `800000K` or plain bytes -> bytes; `0` -> None (no limit)."""
+    text = value.strip().upper().removesuffix("B")
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    factor = units.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in units else text
+    try:
+        size = float(number) * factor
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a size: write e.g. 2G or 1500M") from None
+    if size < 0:
+        raise click.BadParameter("a size cannot be negative")
+    if 0 < size < 64 * 2**20:
+        raise click.BadParameter("at least 64M: a worker needs that much just to start")
+    return int(size) or None
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a CI runner's cancel, `kill`) stops the build as Ctrl-C does: the workers are
+    stopped and what was written is recorded in the manifest, instead of ending mid-write."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _verbosity(quiet: bool, verbose: bool) -> Literal["quiet", "normal", "verbose"]:

@@ -104,7 +104,7 @@ def load_layout(name: str, project_root: Path | None) -> Layout:
     settings: dict[str, Any] = {}
     current: str | None = name
     while current is not None:
-        if not isinstance(current, str) or not LAYOUT_NAME_RE.match(current):
+        if not isinstance(current, str) or not LAYOUT_NAME_RE.fullmatch(current):
             raise LeafletError(Path("layouts"), 0, f"layout name {current!r} is not valid — use "
                                                    "letters, digits and hyphens, e.g. 'clinic'")
         folder = _find_layout_folder(current, project_root)

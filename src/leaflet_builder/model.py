@@ -211,6 +211,9 @@ class Leaflet:
     blocks: tuple[Block, ...]
     # last modification of the source, for dates that must not come from the clock
     source_date: dt.datetime = field(default=dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    # sha256 of the text this model was read from: the build's fingerprint uses it, not the
+    # file on disk, which an editor may have saved again since (build_inputs.py)
+    source_digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,7 @@ class Booklet:
     leaflets: tuple[str, ...]
     subtitle: str | None = None
     cover: HeroImage | None = None
+    source_digest: str = ""  # as Leaflet.source_digest
 
     @property
     def is_rtl(self) -> bool:

@@ -8,8 +8,10 @@ output fails with a message saying what to do, and every other output is still b
 
 from __future__ import annotations
 
+import errno
+import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 
 from leaflet_builder.errors import LeafletError
@@ -26,7 +28,7 @@ def output_path(out_dir: Path, relative: str) -> Path:
     """
     posix = PurePosixPath(relative)
     if posix.is_absolute() or not posix.parts or "\\" in relative or \
-            not all(_SEGMENT_RE.match(part) and ".." not in part for part in posix.parts):
+            not all(_SEGMENT_RE.fullmatch(part) and ".." not in part for part in posix.parts):
         raise LeafletError(out_dir / relative, 0, f"output path '{relative}' would leave the "
                                                   "output folder — slugs and layout names may "
                                                   "use only letters, digits and hyphens")
@@ -52,6 +54,44 @@ def check_may_write(out_dir: Path, relative: str, owned: Collection[str]) -> Pat
                                       "`leaflet build` (it is not in the manifest) — move or "
                                       "rename your file, or build into another --out folder")
     return target
+
+
+def check_own_files(out_dir: Path, names: Iterable[str], manifest: str) -> None:
+    """Refuse to build when a file the build keeps in `out_dir` is a link or the user's own.
+
+    The journal, state and manifest are rewritten by every build: a symbolic link in their
+    place would send the write elsewhere, and a `manifest.json` of the user's (a web app's,
+    say) would be lost. Ours is a JSON object with an `outputs` list.
+    """
+    for name in names:
+        path = out_dir / name
+        if path.is_symlink():
+            raise LeafletError(path, 0, f"{path} is a symbolic link — the build writes this "
+                                        "file itself; remove the link")
+    path = out_dir / manifest
+    if not path.exists():
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not (isinstance(data, dict) and isinstance(data.get("outputs"), list)):
+        raise LeafletError(path, 0, f"{path} was not written by `leaflet build` (it is not a "
+                                    "build manifest) — move your file, or build into another "
+                                    "--out folder")
+
+
+def write_failure(path: Path, exc: OSError) -> LeafletError:
+    """What a failed write means for the user: the file, the system's reason, what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        advice = "free some space on that disk (or choose another --out) and build again"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        advice = "the output folder cannot be written: make it writable or choose another --out"
+    else:
+        advice = "check the output folder and build again"
+    reason = exc.strerror or str(exc)
+    return LeafletError(path, 0, f"could not write it: {reason} — {advice}; files already "
+                                 "there are left as they were")
 
 
 def may_delete(out_dir: Path, relative: str, owned: Collection[str]) -> bool:

@@ -65,6 +65,11 @@ def load_project(source_dir: Path) -> Project:
             project.leaflets[leaflet.slug] = leaflet
     for path in booklet_paths(source_dir):
         result = read_booklet(path, source_dir, project.settings, diagnostics)
+        if path.stem in known:  # their outputs would share dist/<layout>/<slug>.pdf and .epub
+            diagnostics.error(path, 0, f"booklet '{path.stem}' has the same name as the leaflet "
+                                       f"{source_dir.name}/{path.stem}.md: both would be written "
+                                       f"to <layout>/{path.stem}.pdf — rename the booklet file")
+            result = None
         if result is None:
             project.failed_booklets.add(path.stem)
             continue

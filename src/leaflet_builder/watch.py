@@ -25,7 +25,7 @@ def watched_folders(options: BuildOptions) -> list[Path]:
 def is_relevant(path: Path, out_dir: Path) -> bool:
     """A change that can alter an output (not our outputs, temp files or editors' scratch)."""
     name = path.name
-    if TEMP_FILE.match(name) or name.startswith(".#") or name.endswith(("~", ".swp", ".swx")):
+    if TEMP_FILE.fullmatch(name) or name.startswith(".#") or name.endswith(("~", ".swp", ".swx")):
         return False
     if "__pycache__" in path.parts:
         return False
@@ -46,7 +46,8 @@ def _warm_runner(options: BuildOptions) -> Iterator[Any]:
             yield build_exec.ExecutorRunner(executor)
         return
     jobs = options.jobs or build_exec.default_jobs()
-    runner: Any = build_exec.PoolRunner(jobs, options.formats) if jobs > 1 else \
+    runner: Any = build_exec.PoolRunner(jobs, options.formats,
+                                        memory_limit=options.memory_limit) if jobs > 1 else \
         build_exec.InlineRunner(options.formats)
     try:
         yield runner

@@ -21,7 +21,7 @@ def judge_alt(alt: str, src: str) -> tuple[str, str] | None:
         return "image-alt-missing", (f"picture '{src}' has no alternative text: describe what " \
                                     "it shows for people who cannot see it")
     stem = Path(src).stem.lower()
-    if _FILE_NAME_RE.match(text) or text.lower() in (stem, Path(src).name.lower()):
+    if _FILE_NAME_RE.fullmatch(text) or text.lower() in (stem, Path(src).name.lower()):
         return "image-alt-weak", (f"alternative text '{text}' is a file name: describe what " \
                                  "the picture shows")
     if len(text.split()) == 1:

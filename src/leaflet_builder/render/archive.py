@@ -15,7 +15,9 @@ def write_zip(entries: Iterable[tuple[str, bytes]], when: dt.datetime,
     Entry times, attributes and the creating system are fixed, so equal entries give equal
     bytes on every machine; names in `stored` are not compressed (EPUB's `mimetype`).
     """
-    stamp = when.timetuple()[:6]
+    # a ZIP stores years 1980 to 2107 only (a `reviewed: 2108-01-01` would crash zipfile)
+    earliest, latest = dt.datetime(1980, 1, 1), dt.datetime(2107, 12, 31, 23, 59, 58)
+    stamp = min(max(when.replace(tzinfo=None), earliest), latest).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, content in entries:

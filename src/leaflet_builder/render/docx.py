@@ -303,7 +303,8 @@ class DocxWriter:
         if height > self.text_height // 2:
             height = self.text_height // 2
             width = height * asset.width // max(asset.height, 1)
-        shape = paragraph.add_run().add_picture(io.BytesIO(asset.read_bytes()), Emu(width),
+        shape = paragraph.add_run().add_picture(io.BytesIO(word_readable(asset.read_bytes())),
+                                                Emu(width),
                                                 Emu(height))
         docx_xml.set_picture_description(shape._inline, alt)
 
@@ -370,16 +371,19 @@ class DocxWriter:
         return paragraph
 
     def _set_properties(self) -> None:
+        """The document's core properties (what Word's File > Info and search tools show)."""
         meta, settings = self.meta, self.ctx.settings
         when = self.when
         props = self.doc.core_properties
-        props.title = meta.title
-        props.subject = meta.summary
-        props.keywords = ", ".join(meta.tags)
-        props.author = settings.organisation or ""
-        props.last_modified_by = settings.organisation or ""
-        props.language = meta.language
-        props.version = meta.version or ""
+        # Word's core properties hold at most 255 characters (python-docx raises beyond): a
+        # longer title, summary, tag list or organisation is cut there, marked with "…"
+        props.title = fit_property(meta.title)
+        props.subject = fit_property(meta.summary)
+        props.keywords = fit_property(", ".join(meta.tags))
+        props.author = fit_property(settings.organisation or "")
+        props.last_modified_by = fit_property(settings.organisation or "")
+        props.language = fit_property(meta.language)
+        props.version = fit_property(meta.version or "")
         props.revision = 1
         props.content_status = "Draft" if meta.is_draft else "Approved"
         props.category = "Patient information"
@@ -387,6 +391,36 @@ class DocxWriter:
         props.comments = ""
         props.created = when
         props.modified = when
+
+
+MAX_PROPERTY_CHARS = 255
+
+
+def fit_property(text: str) -> str:
+    """`text` cut to the length a core property may have, ending in "…" when cut."""
+    return text if len(text) <= MAX_PROPERTY_CHARS else text[:MAX_PROPERTY_CHARS - 1] + "…"
+
+
+def word_readable(data: bytes) -> bytes:
+    """The picture as python-docx can embed it: PNG, or JPEG with a JFIF or Exif header.
+
+    A CMYK or Adobe-marked JPEG (print artwork, Photoshop exports) is valid and shows in the
+    other formats, but python-docx cannot read its header: it is converted to an RGB JPEG.
+    """
+    from docx.image.exceptions import UnrecognizedImageError
+    from docx.image.image import Image as DocxImage
+
+    try:
+        DocxImage.from_blob(data)
+        return data
+    except UnrecognizedImageError:
+        pass
+    from PIL import Image
+
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(data)) as picture:
+        picture.convert("RGB").save(out, "JPEG", quality=95)
+    return out.getvalue()
 
 
 @dataclass(frozen=True)

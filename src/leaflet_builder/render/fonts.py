@@ -11,10 +11,11 @@ from __future__ import annotations
 import functools
 import importlib
 import shutil
-import tempfile
 from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
+
+from leaflet_builder.process_guard import owned_temp_dir
 
 # (package, family, [(file, weight, style)])
 FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
@@ -88,7 +89,8 @@ def font_configuration() -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
     config = FontConfiguration()
-    config._folder = Path(tempfile.mkdtemp(prefix="leaflet-fonts-"))  # WeasyPrint's attribute
+    # named with this process's pid: if it is killed, the next build sweeps the folder
+    config._folder = owned_temp_dir("fonts")  # WeasyPrint's attribute
     Finalize(None, _remove_font_folder, args=(config,), exitpriority=10)
     return config
 

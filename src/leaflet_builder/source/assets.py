@@ -14,6 +14,11 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# what no file name of an author's holds: control characters (C0, DEL, C1), lone surrogates,
+# non-characters, and U+FFFD (what a broken percent-escape such as %ff decodes to)
+_UNNAMEABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffd\ufffe\uffff]")
+MAX_NAME_BYTES = 255  # one path segment (NAME_MAX on Linux, macOS and Windows)
+MAX_PATH_CHARS = 1024
 
 
 def resolve_asset(src: str, source_dir: Path, path: Path, line: int) -> Asset:
@@ -23,8 +28,9 @@ def resolve_asset(src: str, source_dir: Path, path: Path, line: int) -> Asset:
     one message. Callers record it and read on (the rest of the file is still checked).
     """
     def fail(message: str) -> LeafletError:
-        return LeafletError(path, line, f"image '{src}': {message}")
+        return LeafletError(path, line, f"image '{printable_path(src)}': {message}")
 
+    _check_path_text(src, fail)
     if _SCHEME_RE.match(src) or src.startswith("//"):
         raise fail("images must be local files inside source/ (URLs and file: links are not "
                    "allowed; nothing is fetched from the network) — download the image into "
@@ -37,15 +43,18 @@ def resolve_asset(src: str, source_dir: Path, path: Path, line: int) -> Asset:
     candidate = root.joinpath(*posix.parts)
     try:
         resolved = candidate.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError, OSError):
+    except (RuntimeError, OSError, ValueError):  # ValueError: a name the OS cannot take
         raise fail("file not found (paths are relative to source/) — check the spelling "
                    "and that the file is in source/") from None
     if not resolved.is_relative_to(root):
         raise fail("the path leads outside source/ (through '..' or a symbolic link) — copy "
                    "the image into source/images/")
-    if not resolved.is_file():
-        raise fail("not a file — name the image file itself")
-    size = resolved.stat().st_size
+    try:
+        if not resolved.is_file():
+            raise fail("not a file — name the image file itself")
+        size = resolved.stat().st_size
+    except (OSError, ValueError):
+        raise fail("the file cannot be read — check that it exists and may be read") from None
     if size > MAX_IMAGE_BYTES:
         raise fail(f"file is {size / 1e6:.1f} MB; images may be at most 20 MB — save it "
                    "smaller or as JPEG")
@@ -54,6 +63,32 @@ def resolve_asset(src: str, source_dir: Path, path: Path, line: int) -> Asset:
         path=resolved, relative=resolved.relative_to(root).as_posix(),
         media_type=media_type, width=width, height=height,
     )
+
+
+def printable_path(src: str) -> str:
+    """`src` as a message can show it: invisible characters as `U+0000`, long names cut short."""
+    shown = _UNNAMEABLE_RE.sub(lambda m: f"U+{ord(m.group()):04X}", src)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _check_path_text(src: str, fail: Callable[[str], LeafletError]) -> None:
+    """Refuse names no file can have before the file system sees them (a NUL raises ValueError).
+
+    Checked on the decoded text, so `a%00.png` in Markdown and `"a\\0.png"` in YAML alike.
+    """
+    bad = _UNNAMEABLE_RE.search(src)
+    if bad is not None:
+        what = ("a broken percent-escape or an undecodable character"
+                if bad.group() == "\ufffd" else
+                f"the invisible control character U+{ord(bad.group()):04X}")
+        raise fail(f"the path holds {what}, which no file name can have — "
+                   "type the file name again, e.g. images/diagram.png")
+    if not src.strip():
+        raise fail("the path is empty — name the image file, e.g. images/diagram.png")
+    if len(src) > MAX_PATH_CHARS or any(
+            len(part.encode("utf-8")) > MAX_NAME_BYTES for part in src.replace("\\", "/").split("/")):
+        raise fail(f"the path is too long (at most {MAX_NAME_BYTES} bytes per name and "
+                   f"{MAX_PATH_CHARS} characters in all) — give the file a shorter name")
 
 
 def _probe_image(path: Path, fail: Callable[[str], LeafletError]) -> tuple[str, int, int]:
@@ -77,4 +112,24 @@ def _probe_image(path: Path, fail: Callable[[str], LeafletError]) -> tuple[str, 
                    "image down (a leaflet needs far less)")
     if width < 1 or height < 1:
         raise fail("image has no pixels")
+    _decode_fully(path, fail)
     return MEDIA_TYPES[kind], width, height
+
+
+def _decode_fully(path: Path, fail: Callable[[str], LeafletError]) -> None:
+    """Decode every pixel once (the size is already known to be in bounds).
+
+    A truncated or corrupt file would otherwise be embedded as it is by PDF, EPUB and HTML and
+    crash only the Word renderer: refusing it here treats every format alike.
+    """
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                image.verify()  # the file's structure and checksums
+            with Image.open(path) as image:
+                image.load()  # every pixel: verify() does not decode
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        raise fail("the image is damaged or cut short — export it again as PNG or JPEG") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -27,6 +28,11 @@ def confine_path(path: Path, root: Path, what: str = "file") -> Path:
                                     f"{real_root} — copy the file into the project instead "
                                     "of linking to it")
     return real
+
+
+def text_digest(text: str) -> str:
+    """sha256 of text as read: what the build fingerprints, so it matches what was rendered."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def describe_forbidden_char(char: str) -> str:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from leaflet_builder.errors import Diagnostic, Diagnostics, LeafletError, Level, Location
 from leaflet_builder.model import Asset, HeroImage, Leaflet, LeafletMeta, ProjectSettings, SourceRef
 from leaflet_builder.source.assets import resolve_asset
-from leaflet_builder.source.files import read_source_text
+from leaflet_builder.source.files import read_source_text, text_digest
 from leaflet_builder.source.markdown import parse_body
 from leaflet_builder.source.references import check_references
 from leaflet_builder.source.schema import SLUG_RE, FrontMatter, report_validation_error
@@ -77,7 +77,7 @@ def _read_leaflet(
 ) -> Leaflet | None:
     """Read one leaflet, recording mistakes and reading on; raise only when the rest is unreadable."""
     slug = path.stem
-    if not SLUG_RE.match(slug):  # the content can still be read: report its problems too
+    if not SLUG_RE.fullmatch(slug):  # the content can still be read: report its problems too
         diagnostics.error(path, 0, f"file name '{path.name}' is not a valid slug: use lowercase "
                                    "letters, digits and hyphens, e.g. 'car-t-cell-therapy.md'")
     # These raise: a file too big, not UTF-8 or without its '---' lines has no text (or no
@@ -117,7 +117,7 @@ def _read_leaflet(
         field_lines=tuple((str(key[0]), line) for key, line in lines.items() if len(key) == 1),
     )
     return Leaflet(slug=slug, path=path, meta=meta, blocks=blocks,
-                   source_date=_source_date(front, path))
+                   source_date=_source_date(front, path), source_digest=text_digest(text))
 
 
 def _read_front_matter(

@@ -360,7 +360,7 @@ def _close_inline(
         return [Emphasis(children)]
     assert token is not None
     href = str(token.attrGet("href") or "").strip()
-    leaflet = _LEAFLET_LINK_RE.match(href)
+    leaflet = _LEAFLET_LINK_RE.fullmatch(href)
     if leaflet:
         return [Link("", children, target_slug=leaflet.group(1))]
     scheme = _SCHEME_RE.match(href)

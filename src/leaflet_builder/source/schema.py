@@ -28,7 +28,7 @@ def _non_empty(value: str) -> str:
 
 
 def _language(value: str | None) -> str | None:
-    if value is not None and not LANGUAGE_RE.match(value):
+    if value is not None and not LANGUAGE_RE.fullmatch(value):
         raise ValueError("must be a BCP 47 language tag such as en, en-GB, cy or ar")
     return value
 
@@ -43,7 +43,7 @@ class SourceSchema(_Strict):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s]+$", value):
+        if value is not None and not re.fullmatch(r"https?://[^\s]+", value):
             raise ValueError("must be an http:// or https:// address")
         return value
 
@@ -87,7 +87,7 @@ class FrontMatter(_Strict):
     @classmethod
     def _slugs(cls, value: list[str]) -> list[str]:
         for slug in value:
-            if not SLUG_RE.match(slug):
+            if not SLUG_RE.fullmatch(slug):
                 raise ValueError(f"'{slug}' is not a leaflet slug (lowercase letters, digits, hyphens)")
         return value
 
@@ -114,7 +114,7 @@ class ProjectSchema(_Strict):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s]+$", value):
+        if value is not None and not re.fullmatch(r"https?://[^\s]+", value):
             raise ValueError("must be an http:// or https:// address")
         return value.rstrip("/") if value else value
 

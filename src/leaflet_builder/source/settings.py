@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from leaflet_builder.errors import Diagnostics, LeafletError
 from leaflet_builder.model import Booklet, CheckSettings, HeroImage, ProjectSettings
 from leaflet_builder.source.assets import resolve_asset
-from leaflet_builder.source.files import read_source_text
+from leaflet_builder.source.files import read_source_text, text_digest
 from leaflet_builder.source.schema import (
     SLUG_RE,
     BookletSchema,
@@ -28,16 +28,20 @@ SchemaT = TypeVar("SchemaT", bound=BaseModel)
 def _read_yaml_file(
     path: Path, source_dir: Path, schema: type[SchemaT], shape_hint: str,
     diagnostics: Diagnostics, empty_ok: bool = False,
-) -> tuple[SchemaT, LineMap] | None:
-    """Read a YAML settings file and validate it; errors go to `diagnostics` and give None."""
+) -> tuple[SchemaT, LineMap, str] | None:
+    """Read a YAML settings file and validate it; errors go to `diagnostics` and give None.
+
+    Also returns the digest of the text read (Booklet.source_digest).
+    """
     lines: LineMap = {}
     try:
-        data, lines = load_yaml_with_lines(read_source_text(path, root=source_dir), path)
+        text = read_source_text(path, root=source_dir)
+        data, lines = load_yaml_with_lines(text, path)
         if data is None and empty_ok:
             data = {}
         if not isinstance(data, dict):
             raise LeafletError(path, 1, shape_hint)
-        return schema.model_validate(data), lines
+        return schema.model_validate(data), lines, text_digest(text)
     except LeafletError as exc:
         diagnostics.items.append(exc.diagnostic)
     except ValidationError as exc:
@@ -55,7 +59,7 @@ def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> Project
                            empty_ok=True)
     if read is None:
         return None
-    schema, _ = read
+    schema = read[0]
     return ProjectSettings(
         organisation=schema.organisation, language=schema.language, contact=schema.contact,
         base_url=schema.base_url, review_interval_years=schema.review_interval_years,
@@ -70,7 +74,7 @@ def read_booklet(
     path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
 ) -> tuple[Booklet, dict[str, int]] | None:
     """Read one booklet; return it with the line of each listed slug, or None on errors."""
-    if not SLUG_RE.match(path.stem):
+    if not SLUG_RE.fullmatch(path.stem):
         diagnostics.error(path, 0, f"file name '{path.name}' is not a valid slug: use "
                                    "lowercase letters, digits and hyphens")
         return None
@@ -79,7 +83,7 @@ def read_booklet(
                            "'title' and 'leaflets'", diagnostics)
     if read is None:
         return None
-    schema, lines = read
+    schema, lines, digest = read
     cover = None
     if schema.cover is not None:
         try:
@@ -93,6 +97,6 @@ def read_booklet(
     booklet = Booklet(
         slug=path.stem, path=path, title=schema.title,
         language=schema.language or settings.language, leaflets=tuple(schema.leaflets),
-        subtitle=schema.subtitle, cover=cover,
+        subtitle=schema.subtitle, cover=cover, source_digest=digest,
     )
     return booklet, slug_lines

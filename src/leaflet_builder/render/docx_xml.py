@@ -244,9 +244,11 @@ class Numbering:
         num = make("num", numId=str(num_id))
         num.append(make("abstractNumId", val=str(abstract_id)))
         if ordered:
+            # one instance serves one list, at whatever level it is nested: every level starts
+            # at the source's number (a nested list from 3 must not print 1)
             for level in range(MAX_LEVEL + 1):
                 override = make("lvlOverride", ilvl=str(level))
-                override.append(make("startOverride", val=str(start if level == 0 else 1)))
+                override.append(make("startOverride", val=str(start)))
                 num.append(override)
         cleanup = self.root.find(qn("w:numIdMacAtCleanup"))
         if cleanup is not None:

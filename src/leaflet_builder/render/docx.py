@@ -97,7 +97,6 @@ class DocxWriter:
         order = self.ctx.layout.setting("docx", "blocks", default=list(DEFAULT_BLOCKS))
         for name in order:
             if name == "body":
-                self._write_hero(view)
                 for block in self.leaflet.blocks:
                     self._block(block, None)
             else:
@@ -277,12 +276,6 @@ class DocxWriter:
         if self.rtl:
             docx_xml.set_table_rtl(table._tbl)
         self._blocks_since_table = False
-
-    def _write_hero(self, view: dict[str, Any]) -> None:
-        hero = self.meta.image
-        # the title block may show the hero image itself (then it is among the assets)
-        if hero is not None and hero.asset.relative not in self.assets:
-            self._picture(hero.asset, hero.alt, "")
 
     def _picture(self, asset: Asset, alt: str, title: str) -> None:
         paragraph = self.paragraph("Figure" if title else "Normal")

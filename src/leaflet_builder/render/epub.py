@@ -43,6 +43,7 @@ from leaflet_builder.render.shared import (
     PageTarget,
     format_date,
     output_date,
+    shown_hero,
     status_label,
 )
 
@@ -234,6 +235,9 @@ def _image_names(book: _Book) -> dict[str, tuple[Asset, str]]:
     """
     assets: dict[str, Asset] = {}
     for leaflet in book.leaflets:
+        hero = shown_hero(leaflet)
+        if hero is not None:
+            assets.setdefault(hero.asset.relative, hero.asset)
         for block in walk_blocks(leaflet.blocks):
             if isinstance(block, Image):
                 assets.setdefault(block.asset.relative, block.asset)

@@ -11,7 +11,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from leaflet_builder.model import Asset, Booklet, Leaflet, Link, ProjectSettings
+from leaflet_builder.model import (
+    Asset,
+    Booklet,
+    HeroImage,
+    Image,
+    Leaflet,
+    Link,
+    ProjectSettings,
+    walk_blocks,
+)
 from leaflet_builder.render import RenderContext
 
 DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
@@ -58,10 +67,27 @@ def status_label(leaflet: Leaflet) -> str:
     return {"draft": "Draft", "approved": "Approved", "withdrawn": "Withdrawn"}[leaflet.meta.status]
 
 
+def shown_hero(leaflet: Leaflet) -> HeroImage | None:
+    """The front matter's hero image, unless the body shows the same picture itself.
+
+    A picture is shown once. When the body places the hero's picture too, the author chose
+    where it belongs in the reading order (beside the words it illustrates, perhaps with a
+    caption and alt text written for that place), so the body's copy stays and the hero
+    under the title is left out.
+    """
+    hero = leaflet.meta.image
+    if hero is None:
+        return None
+    in_body = {block.asset.relative for block in walk_blocks(leaflet.blocks)
+               if isinstance(block, Image)}
+    return None if hero.asset.relative in in_body else hero
+
+
 def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> dict[str, Any]:
     """The values the shared blocks and page templates of one leaflet use."""
     meta = leaflet.meta
     settings = ctx.settings
+    hero = shown_hero(leaflet)
     return {
         "leaflet": leaflet,
         "meta": meta,
@@ -85,6 +111,8 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "settings": settings,
         "organisation": settings.organisation or "",
         "target": target,
+        # plain strings: the template never sees the asset (a path) itself
+        "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,
         "qr": None,
     }
 

@@ -1,0 +1,307 @@
+"""Every format says what the source says: list numbers, the hero image and callout titles.
+
+One small project is built by the `leaflet` command in every format and PDF layout, and each
+output is opened with an independent reader (pdfplumber and pikepdf for PDF, python-docx and
+the raw numbering part for Word, zipfile + lxml for EPUB and HTML) and compared with the source.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import lxml.html
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+
+from tests.helpers import leaflet_text, make_project, png_bytes, require_tool, run_cli
+
+pikepdf = pytest.importorskip("pikepdf")
+pdfplumber = pytest.importorskip("pdfplumber")
+
+LAYOUTS = ("clinic", "print", "large-print")
+XHTML_NS = {"x": "http://www.w3.org/1999/xhtml"}
+HERO_ALT = "A nurse greeting a patient at the day unit"
+BODY_ALT = "The day unit's front desk"
+NHS_111 = "https://111.nhs.uk"
+
+# numbered steps that start at 6, with a nested list that starts at 3 (a blank line before it:
+# CommonMark lets only a list starting at 1 interrupt a paragraph)
+STEPS_BODY = """\
+## Your treatment plan
+
+Steps 1 to 5 are in the first leaflet.
+
+6. Infusion day
+7. Check-up visit
+
+   3. Blood test first
+   4. Then see the nurse
+8. Scan after three months
+
+::: warning Call **999** or see [NHS 111](https://111.nhs.uk)
+If you have a fever of 38°C or higher.
+:::
+
+::: note Before you come in
+Bring with you:
+
+- your treatment card
+- a list of your medicines
+- something to read
+:::
+"""
+# the body shows the hero's own picture, with alt text written for that place
+DUPLICATE_BODY = f"""\
+## Where to find us
+
+![{BODY_ALT}](images/hero.png)
+
+Come to the front desk.
+"""
+# (number, text) as the source numbers them, in reading order
+SOURCE_NUMBERS = [(6, "Infusion day"), (7, "Check-up visit"), (3, "Blood test first"),
+                  (4, "Then see the nurse"), (8, "Scan after three months")]
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("faithful")
+    hero = {"src": "images/hero.png", "alt": HERO_ALT}
+    make_project(root, {
+        "steps": leaflet_text(STEPS_BODY, title="Your treatment plan", status="approved",
+                              reviewed="2025-06-01", reviewer="Dr A Nurse", version="1.0",
+                              image=hero),
+        "duplicate": leaflet_text(DUPLICATE_BODY, title="Finding the day unit", image=hero),
+    }, project={"organisation": "Example Cancer Centre", "language": "en-GB"},
+       booklets={"guide": {"title": "A guide", "leaflets": ["steps", "duplicate"]}},
+       files={"images/hero.png": png_bytes(320, 200)})
+    args = ["build", *(f"--layout={name}" for name in LAYOUTS)]
+    result = run_cli(*args, cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root / "dist"
+
+
+# --- readers ---------------------------------------------------------------------------------
+
+def pdf_lines(path: Path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+
+
+def numbers_in(lines: list[str]) -> list[tuple[int, str]]:
+    """(number, text) of every numbered line whose text is one of the source's items."""
+    wanted = {text for _, text in SOURCE_NUMBERS}
+    found = []
+    for line in lines:
+        match = re.match(r"\s*(\d+)\.\s+(.*?)\s*$", line)
+        if match and match.group(2) in wanted:
+            found.append((int(match.group(1)), match.group(2)))
+    return found
+
+
+def pdf_figure_alts(path: Path) -> list[str]:
+    alts: list[str] = []
+    with pikepdf.open(path) as pdf:
+        def walk(node: Any) -> None:
+            if isinstance(node, pikepdf.Array):
+                for child in node:
+                    walk(child)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                if str(node.S) == "/Figure":
+                    alts.append(str(node.get("/Alt", "")))
+                walk(node.get("/K"))
+        walk(pdf.Root.StructTreeRoot.K)
+    return alts
+
+
+def xhtml_pages(path: Path) -> dict[str, Any]:
+    with zipfile.ZipFile(path) as book:
+        return {name: etree.fromstring(book.read(name)) for name in book.namelist()
+                if name.endswith(".xhtml") and not name.endswith("nav.xhtml")}
+
+
+def html_page(path: Path) -> Any:
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def list_numbers_html(root: Any, ns: dict[str, str] | None = None) -> list[tuple[int, str]]:
+    """(number, text) each item gets in a browser: its list's `start` plus its position."""
+    prefix = "x:" if ns else ""
+    found = []
+    for ol in root.iterfind(f".//{prefix}ol", namespaces=ns or {}):
+        start = int(ol.get("start", "1"))
+        items = [li for li in ol if etree.QName(li).localname == "li"]
+        for offset, li in enumerate(items):
+            # an item's own text: before its first child, or its first paragraph's
+            first = next(iter(li), None)
+            text = (li.text or "").strip() or (
+                (first.text or "").strip() if first is not None else "")
+            found.append((start + offset, text))
+    return [pair for pair in found if pair in SOURCE_NUMBERS]
+
+
+# --- 1. numbered lists keep their numbers --------------------------------------------------
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pdf_lists_start_where_the_source_starts(dist: Path, layout: str) -> None:
+    assert numbers_in(pdf_lines(dist / layout / "steps.pdf")) == SOURCE_NUMBERS
+    assert numbers_in(pdf_lines(dist / layout / "guide.pdf")) == SOURCE_NUMBERS
+
+
+def test_html_and_epub_lists_start_where_the_source_starts(dist: Path) -> None:
+    assert sorted(list_numbers_html(html_page(dist / "clinic" / "steps.html"))) == \
+        sorted(SOURCE_NUMBERS)
+    for book in ("steps", "guide"):
+        pages = xhtml_pages(dist / "clinic" / f"{book}.epub")
+        found = [pair for root in pages.values() for pair in list_numbers_html(root, XHTML_NS)]
+        assert sorted(found) == sorted(SOURCE_NUMBERS), book
+
+
+def docx_numbers(path: Path) -> list[tuple[int, str]]:
+    """(number, text) of each numbered paragraph, worked out from the numbering part."""
+    document = docx.Document(str(path))
+    numbering = document.part.numbering_part.element
+    starts: dict[tuple[str, str], int] = {}
+    for num in numbering.findall(qn("w:num")):
+        for override in num.findall(qn("w:lvlOverride")):
+            start = override.find(qn("w:startOverride"))
+            if start is not None:
+                starts[(num.get(qn("w:numId")), override.get(qn("w:ilvl")))] = \
+                    int(start.get(qn("w:val")))
+    counters: dict[tuple[str, str], int] = {}
+    found = []
+    for paragraph in document.paragraphs:
+        num_pr = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is None:
+            continue
+        key = (num_pr.find(qn("w:numId")).get(qn("w:val")),
+               num_pr.find(qn("w:ilvl")).get(qn("w:val")))
+        counters[key] = counters.get(key, starts.get(key, 1) - 1) + 1
+        found.append((counters[key], paragraph.text))
+    return [pair for pair in found if pair in SOURCE_NUMBERS]
+
+
+def test_docx_lists_start_where_the_source_starts(dist: Path) -> None:
+    assert docx_numbers(dist / "clinic" / "steps.docx") == SOURCE_NUMBERS
+
+
+@pytest.mark.external
+def test_libreoffice_shows_the_docx_numbers_of_the_source(dist: Path, tmp_path: Path) -> None:
+    soffice = require_tool("soffice")
+    pdftotext = require_tool("pdftotext")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(dist / "clinic" / "steps.docx")], check=True, capture_output=True,
+                   timeout=300)
+    text = subprocess.run([pdftotext, "-layout", str(tmp_path / "steps.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert numbers_in(text.splitlines()) == SOURCE_NUMBERS
+
+
+# --- 2. the hero image, once, with its alt text ----------------------------------------------
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pdf_shows_the_hero_once_as_a_tagged_figure(dist: Path, layout: str) -> None:
+    assert pdf_figure_alts(dist / layout / "steps.pdf").count(HERO_ALT) == 1
+    alts = pdf_figure_alts(dist / layout / "duplicate.pdf")
+    assert (alts.count(BODY_ALT), alts.count(HERO_ALT)) == (1, 0)
+    alts = pdf_figure_alts(dist / layout / "guide.pdf")
+    assert (alts.count(HERO_ALT), alts.count(BODY_ALT)) == (1, 1)
+
+
+def test_html_shows_the_hero_once(dist: Path) -> None:
+    alts = [img.get("alt") for img in html_page(dist / "clinic" / "steps.html").iter("img")]
+    assert alts.count(HERO_ALT) == 1
+    alts = [img.get("alt") for img in html_page(dist / "clinic" / "duplicate.html").iter("img")]
+    assert (alts.count(BODY_ALT), alts.count(HERO_ALT)) == (1, 0)
+
+
+def epub_image_alts(path: Path) -> list[str]:
+    alts = []
+    with zipfile.ZipFile(path) as book:
+        names = set(book.namelist())
+        for name, root in xhtml_pages(path).items():
+            for img in root.iterfind(".//x:img", namespaces=XHTML_NS):
+                if "cover" in img.get("class", ""):
+                    continue
+                # the picture itself is in the book, where the page says it is
+                folder = name.rpartition("/")[0]
+                assert f"{folder}/{img.get('src')}".lstrip("/") in names
+                alts.append(img.get("alt"))
+    return alts
+
+
+def test_epub_shows_the_hero_once(dist: Path) -> None:
+    assert epub_image_alts(dist / "clinic" / "steps.epub") == [HERO_ALT]
+    assert epub_image_alts(dist / "clinic" / "duplicate.epub") == [BODY_ALT]
+    assert sorted(epub_image_alts(dist / "clinic" / "guide.epub")) == sorted([HERO_ALT, BODY_ALT])
+
+
+def docx_picture_alts(path: Path) -> list[str]:
+    document = docx.Document(str(path))
+    return [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+
+
+def test_docx_shows_the_hero_once(dist: Path) -> None:
+    assert docx_picture_alts(dist / "clinic" / "steps.docx") == [HERO_ALT]
+    assert docx_picture_alts(dist / "clinic" / "duplicate.docx") == [BODY_ALT]
+
+
+# --- 3. callout titles are Markdown ----------------------------------------------------------
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pdf_callout_title_has_bold_and_a_link(dist: Path, layout: str) -> None:
+    with pdfplumber.open(dist / layout / "steps.pdf") as pdf:
+        text = " ".join(page.extract_text() or "" for page in pdf.pages)
+        words = [w for page in pdf.pages for w in page.extract_words(extra_attrs=["fontname"])]
+        links = [link.get("uri") for page in pdf.pages for link in page.hyperlinks]
+    assert "Call 999 or see NHS 111" in " ".join(text.split())
+    assert "**" not in text and "[NHS" not in text and "](" not in text
+    assert any(w["text"] == "999" and "Bold" in w["fontname"] for w in words)
+    assert NHS_111 in links
+
+
+def _callout_title(root: Any, ns: dict[str, str] | None = None) -> Any:
+    prefix = "x:" if ns else ""
+    titles = [p for p in root.iterfind(f".//{prefix}p", namespaces=ns or {})
+              if "callout-title" in (p.get("class") or "") and "999" in "".join(p.itertext())]
+    assert len(titles) == 1
+    return titles[0]
+
+
+def test_html_and_epub_callout_title_has_bold_and_a_link(dist: Path) -> None:
+    title = _callout_title(html_page(dist / "clinic" / "steps.html"))
+    assert [s.text for s in title.iter("strong")] == ["999"]
+    assert [(a.get("href"), a.text) for a in title.iter("a")] == [(NHS_111, "NHS 111")]
+    root = next(r for r in xhtml_pages(dist / "clinic" / "steps.epub").values()
+                if "999" in "".join(r.itertext()))
+    title = _callout_title(root, XHTML_NS)
+    assert [s.text for s in title.iterfind(".//x:strong", namespaces=XHTML_NS)] == ["999"]
+    assert [(a.get("href"), a.text) for a in title.iterfind(".//x:a", namespaces=XHTML_NS)] == \
+        [(NHS_111, "NHS 111")]
+
+
+def test_docx_callout_title_has_bold_runs_and_a_real_hyperlink(dist: Path) -> None:
+    document = docx.Document(str(dist / "clinic" / "steps.docx"))
+    title = next(p for p in document.paragraphs if "999" in p.text)
+    assert "**" not in title.text and "[" not in title.text
+    assert "Call 999 or see NHS 111" in title.text
+    assert [r.text for r in title.runs if r.bold] == ["999"]
+    links = title._p.findall(qn("w:hyperlink"))
+    assert len(links) == 1
+    rel = document.part.rels[links[0].get(qn("r:id"))]
+    assert (rel.target_ref, "".join(t.text for t in links[0].iter(qn("w:t")))) == (NHS_111, "NHS 111")
+
+
+def test_callout_title_links_are_checked(tmp_path: Path) -> None:
+    make_project(tmp_path, {"bad": leaflet_text("::: note See [this](javascript:alert(1))\nx\n:::\n")})
+    result = run_cli("build", "--format", "html", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "source/bad.md:6: link 'javascript:alert(1)'" in result.stderr
+    assert "Traceback" not in result.stderr

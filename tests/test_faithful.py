@@ -64,6 +64,10 @@ DUPLICATE_BODY = f"""\
 
 Come to the front desk.
 """
+# a draft glossary entry long enough for two pages, with a label longer than its column
+TERM_ORIGIN = "From the Latin immunis (exempt) and the Greek therapeia (healing)"
+TERM_BODY = "## What it means\n\n" + "Immunotherapy uses your immune system to treat cancer. " \
+    * 12 + "\n\n" + "".join(f"Paragraph {n} of the long part.\n\n" for n in range(1, 40))
 # (number, text) as the source numbers them, in reading order
 SOURCE_NUMBERS = [(6, "Infusion day"), (7, "Check-up visit"), (3, "Blood test first"),
                   (4, "Then see the nurse"), (8, "Scan after three months")]
@@ -78,8 +82,11 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
                               reviewed="2025-06-01", reviewer="Dr A Nurse", version="1.0",
                               image=hero),
         "duplicate": leaflet_text(DUPLICATE_BODY, title="Finding the day unit", image=hero),
+        "term": leaflet_text(TERM_BODY, title="Immunotherapy", kind="glossary",
+                             pronunciation="ih-myoo-noh-THER-uh-pee", part_of_speech="noun",
+                             origin=TERM_ORIGIN),
     }, project={"organisation": "Example Cancer Centre", "language": "en-GB"},
-       booklets={"guide": {"title": "A guide", "leaflets": ["steps", "duplicate"]}},
+       booklets={"guide": {"title": "A guide", "leaflets": ["steps", "duplicate", "term"]}},
        files={"images/hero.png": png_bytes(320, 200)})
     args = ["build", *(f"--layout={name}" for name in LAYOUTS)]
     result = run_cli(*args, cwd=root)
@@ -289,7 +296,7 @@ def test_html_and_epub_callout_title_has_bold_and_a_link(dist: Path) -> None:
 
 def test_docx_callout_title_has_bold_runs_and_a_real_hyperlink(dist: Path) -> None:
     document = docx.Document(str(dist / "clinic" / "steps.docx"))
-    title = next(p for p in document.paragraphs if "999" in p.text)
+    title = next(p for t in document.tables for p in t.cell(0, 0).paragraphs if "999" in p.text)
     assert "**" not in title.text and "[" not in title.text
     assert "Call 999 or see NHS 111" in title.text
     assert [r.text for r in title.runs if r.bold] == ["999"]
@@ -305,3 +312,84 @@ def test_callout_title_links_are_checked(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "source/bad.md:6: link 'javascript:alert(1)'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- 9. Word handouts: one box per callout, labels in their column, page 1 said once --------
+
+def test_docx_callout_with_a_list_is_one_box_kept_on_one_page(dist: Path) -> None:
+    document = docx.Document(str(dist / "clinic" / "steps.docx"))
+    boxes = [t for t in document.tables if "Before you come in" in t.cell(0, 0).text]
+    assert len(boxes) == 1
+    box = boxes[0]
+    assert (len(box.rows), len(box.columns)) == (1, 1)
+    texts = [p.text for p in box.cell(0, 0).paragraphs]
+    assert texts == ["Note: Before you come in", "Bring with you:", "your treatment card",
+                     "a list of your medicines", "something to read"]
+    assert box._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}/{qn('w:left')}").get(
+        qn("w:color")) == "005eb8"
+    assert box.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+    # no paragraph draws a box of its own, directly or by its style
+    for paragraph in box.cell(0, 0).paragraphs:
+        assert paragraph._p.find(f".//{qn('w:pBdr')}") is None
+        assert paragraph.style.element.find(f".//{qn('w:pBdr')}") is None
+
+
+def test_docx_glossary_labels_have_a_column_of_their_own(dist: Path) -> None:
+    document = docx.Document(str(dist / "clinic" / "term.docx"))
+    panel = next(t for t in document.tables if "Say it" in t.cell(0, 0).text)
+    rows = [tuple(cell.text for cell in row.cells) for row in panel.rows]
+    assert rows == [("Say it", "ih-myoo-noh-THER-uh-pee"), ("Type of word", "noun"),
+                    ("Where the word comes from", TERM_ORIGIN)]
+    assert panel._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblLayout')}").get(qn("w:type")) == "fixed"
+    assert "\t" not in "".join(p.text for p in document.paragraphs)
+
+
+def test_docx_page_one_names_organisation_and_draft_once(dist: Path) -> None:
+    document = docx.Document(str(dist / "clinic" / "term.docx"))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert [p.text for p in section.first_page_header.paragraphs if p.text] == []
+    assert [p.text for p in section.header.paragraphs] == ["Example Cancer Centre",
+                                                           "DRAFT — not for patient use"]
+    footer = section.first_page_footer.paragraphs[0]
+    assert footer.text.startswith("Immunotherapy · DRAFT · Page ")
+
+
+def _libreoffice_pdf(dist: Path, slug: str, tmp_path: Path) -> Path:
+    soffice = require_tool("soffice")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(dist / "clinic" / f"{slug}.docx")], check=True, capture_output=True,
+                   timeout=300)
+    return tmp_path / f"{slug}.pdf"
+
+
+@pytest.mark.external
+def test_libreoffice_draws_one_bar_beside_the_whole_callout(dist: Path, tmp_path: Path) -> None:
+    with pdfplumber.open(_libreoffice_pdf(dist, "steps", tmp_path)) as pdf:
+        page = next(p for p in pdf.pages if "Before you come in" in (p.extract_text() or ""))
+        words = page.extract_words()
+        top = next(w["top"] for w in words if w["text"] == "Note:")
+        bottom = next(w["bottom"] for w in words if w["text"] == "something")
+        left = min(w["x0"] for w in words if top <= w["top"] <= bottom)
+        blue = [line for line in page.lines if line["x0"] == line["x1"] and line["x0"] < left
+                and line["bottom"] > top and line["top"] < bottom]
+    assert len(blue) == 1, blue  # one bar, not one per paragraph
+    assert blue[0]["top"] <= top and blue[0]["bottom"] >= bottom
+
+
+@pytest.mark.external
+def test_libreoffice_keeps_glossary_labels_in_their_column_and_page_one_plain(
+        dist: Path, tmp_path: Path) -> None:
+    with pdfplumber.open(_libreoffice_pdf(dist, "term", tmp_path)) as pdf:
+        assert len(pdf.pages) >= 2
+        texts = [" ".join((p.extract_text() or "").split()) for p in pdf.pages]
+        words = pdf.pages[0].extract_words()
+    assert texts[0].count("Example Cancer Centre") == 1
+    assert texts[0].count("DRAFT — not for patient use") == 1
+    assert all("Example Cancer Centre" in text for text in texts[1:])  # later pages' header
+    values = [next(w for w in words if w["text"] == first)
+              for first in ("ih-myoo-noh-THER-uh-pee", "noun", "From")]
+    assert max(v["x0"] for v in values) - min(v["x0"] for v in values) < 1  # one value column
+    label = [w for w in words if w["text"] in ("Where", "comes")]
+    assert label and max(w["x1"] for w in label) < values[0]["x0"]

@@ -85,7 +85,9 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "term": leaflet_text(TERM_BODY, title="Immunotherapy", kind="glossary",
                              pronunciation="ih-myoo-noh-THER-uh-pee", part_of_speech="noun",
                              origin=TERM_ORIGIN),
-    }, project={"organisation": "Example Cancer Centre", "language": "en-GB"},
+    }, project={"organisation": "Example Cancer Centre", "language": "en-GB",
+                "feedback": "Tell us what you think of this leaflet: leaflets@example.org",
+                "other_formats": "Ask us for this leaflet in large print or audio."},
        booklets={"guide": {"title": "A guide", "leaflets": ["steps", "duplicate", "term"]}},
        files={"images/hero.png": png_bytes(320, 200)})
     args = ["build", *(f"--layout={name}" for name in LAYOUTS)]
@@ -393,3 +395,82 @@ def test_libreoffice_keeps_glossary_labels_in_their_column_and_page_one_plain(
     assert max(v["x0"] for v in values) - min(v["x0"] for v in values) < 1  # one value column
     label = [w for w in words if w["text"] in ("Where", "comes")]
     assert label and max(w["x1"] for w in label) < values[0]["x0"]
+
+
+# --- 10. EPUB: no repeated glossary text, "About this guide" on a phone, "this guide" ---------
+
+def test_epub_glossary_entry_says_its_term_and_definition_once(dist: Path) -> None:
+    for book in ("term", "guide"):
+        root = xhtml_pages(dist / "clinic" / f"{book}.epub")["EPUB/term.xhtml"]
+        body = root.find("x:body", XHTML_NS)
+        assert "".join(body.itertext()).count("A short summary.") == 1, book
+        exact = [e for e in body.iter() if isinstance(e.tag, str)
+                 and " ".join("".join(e.itertext()).split()) == "Immunotherapy"
+                 and not any(True for _ in e.iterancestors("{*}dfn"))]
+        assert len([e for e in exact if etree.QName(e).localname == "h1"]) == 1
+        assert not [e for e in exact if etree.QName(e).localname in ("dt", "dd", "p")], book
+        entry = body.xpath(".//*[@epub:type='glossary']",
+                           namespaces={"epub": "http://www.idpf.org/2007/ops"})
+        assert len(entry) == 1
+        kinds = {e.get("{http://www.idpf.org/2007/ops}type"): " ".join("".join(e.itertext()).split())
+                 for e in entry[0].iter() if e.get("{http://www.idpf.org/2007/ops}type")}
+        assert kinds["glossterm"] == "Immunotherapy"
+        assert kinds["glossdef"] == "A short summary."
+
+
+def test_epub_guide_speaks_of_this_guide(dist: Path) -> None:
+    pages = xhtml_pages(dist / "clinic" / "guide.epub")
+    for name in ("EPUB/titlepage.xhtml", "EPUB/about.xhtml"):
+        text = " ".join("".join(pages[name].itertext()).split())
+        assert "this leaflet" not in text.lower(), name
+    assert "Ask us for this guide in large print" in " ".join(
+        "".join(pages["EPUB/titlepage.xhtml"].itertext()).split())
+    # a single leaflet's own book still says "this leaflet"
+    alone = " ".join("".join(xhtml_pages(dist / "clinic" / "steps.epub")["EPUB/steps.xhtml"]
+                             .itertext()).split())
+    assert "Ask us for this leaflet in large print" in alone
+
+
+# paints a corner red when any box on the page is wider than the screen or clips its content
+# (a table scrolling inside its wrapper is cut off for a reader who cannot scroll sideways)
+OVERFLOW_PROBE = """<script>//<![CDATA[
+var mark = document.createElementNS("http://www.w3.org/1999/xhtml", "div");
+document.body.appendChild(mark);
+function probe() {
+  var cut = false;
+  document.querySelectorAll("body *").forEach(function (e) {
+    var box = e.getBoundingClientRect();
+    if (e !== mark && box.width && (box.right > window.innerWidth + 1 ||
+        e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)) { cut = true; }
+  });
+  mark.setAttribute("style", "position:fixed;left:0;top:0;width:8px;height:8px;z-index:99;" +
+                    "background:" + (cut ? "#ff0000" : "#00ff00"));
+}
+probe();
+// the headless window takes its screenshot size after loading: measure again at that size
+window.addEventListener("resize", probe);
+setInterval(probe, 50);
+//]]></script>"""
+
+
+@pytest.mark.external
+@pytest.mark.parametrize("width", [320, 360, 420])
+def test_epub_about_this_guide_fits_a_phone_screen(dist: Path, tmp_path: Path,
+                                                  width: int) -> None:
+    chromium = require_tool("chromium")
+    from PIL import Image
+
+    with zipfile.ZipFile(dist / "clinic" / "guide.epub") as book:
+        book.extractall(tmp_path / "book")
+    page = tmp_path / "book" / "EPUB" / "about.xhtml"
+    text = page.read_text(encoding="utf-8")
+    assert "<table" not in text  # four columns never fit a phone: one short list per leaflet
+    page.write_text(text.replace("</body>", OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    shot = tmp_path / "about.png"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                    f"--user-data-dir={tmp_path}/profile", f"--screenshot={shot}",
+                    f"--window-size={width},900", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    with Image.open(shot) as image:
+        assert image.size[0] == width
+        assert image.convert("RGB").getpixel((3, 3)) == (0, 255, 0)

@@ -42,6 +42,7 @@ from leaflet_builder.render.shared import (
     DRAFT_LABEL,
     PageTarget,
     format_date,
+    guide_texts,
     output_date,
     shown_hero,
     status_label,
@@ -126,7 +127,7 @@ def _render_book(book: _Book, ctx: RenderContext, source: Any) -> bytes:
         "lang": book.language, "dir": "rtl" if book.rtl else "ltr",
         "stylesheet_links": list(STYLESHEETS), "book": book, "settings": ctx.settings,
         "organisation": organisation, "is_draft": is_draft, "draft_label": DRAFT_LABEL,
-        "format_date": format_date,
+        "format_date": format_date, "guide_texts": guide_texts(ctx.settings),
     }
     cover_src, cover_bytes, cover_type, alt = _cover(book, ctx, is_draft)
     pages: list[_Page] = [_Page("cover", "cover.xhtml", book.title, _frame(

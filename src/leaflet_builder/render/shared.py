@@ -7,6 +7,7 @@ EPUB include them, and DOCX renders the same templates and converts their small 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,23 @@ class PageTarget:
 
 def status_label(leaflet: Leaflet) -> str:
     return {"draft": "Draft", "approved": "Approved", "withdrawn": "Withdrawn"}[leaflet.meta.status]
+
+
+_THIS_LEAFLET = re.compile(r"\b([Tt])his leaflet\b")
+
+
+def guide_texts(settings: ProjectSettings) -> dict[str, str]:
+    """The project's contact, feedback and other-formats lines as a guide's pages say them.
+
+    They are written for a leaflet ("Ask us for this leaflet in large print"); in a guide,
+    which holds many leaflets, "this leaflet" would point at none of them, so it says
+    "this guide".
+    """
+    def for_guide(text: str | None) -> str:
+        return _THIS_LEAFLET.sub(lambda match: f"{match.group(1)}his guide", text or "")
+
+    return {"contact": for_guide(settings.contact), "feedback": for_guide(settings.feedback),
+            "other_formats": for_guide(settings.other_formats)}
 
 
 def shown_hero(leaflet: Leaflet) -> HeroImage | None:
@@ -128,6 +146,7 @@ def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) 
         "draft_label": DRAFT_LABEL,
         "settings": ctx.settings,
         "organisation": ctx.settings.organisation or "",
+        "guide_texts": guide_texts(ctx.settings),
         "format_date": format_date,
         "status_label": status_label,
     }

@@ -48,6 +48,10 @@ Steps 1 to 5 are in the first leaflet.
 If you have a fever of 38°C or higher.
 :::
 
+::: tip Read [the word list](term.md) first
+It explains the words we use.
+:::
+
 ::: note Before you come in
 Bring with you:
 
@@ -308,11 +312,29 @@ def test_docx_callout_title_has_bold_runs_and_a_real_hyperlink(dist: Path) -> No
     assert (rel.target_ref, "".join(t.text for t in links[0].iter(qn("w:t")))) == (NHS_111, "NHS 111")
 
 
+def test_callout_title_links_to_leaflets_resolve_where_the_leaflet_is(dist: Path) -> None:
+    def title_links(root: Any, ns: dict[str, str] | None = None) -> list[str | None]:
+        prefix = "x:" if ns else ""
+        return [a.get("href") for p in root.iterfind(f".//{prefix}p", namespaces=ns or {})
+                if "callout-title" in (p.get("class") or "") and "word list" in
+                "".join(p.itertext()) for a in p.iterfind(f".//{prefix}a", namespaces=ns or {})]
+
+    assert title_links(html_page(dist / "clinic" / "steps.html")) == ["term.html"]
+    guide = xhtml_pages(dist / "clinic" / "guide.epub")["EPUB/steps.xhtml"]
+    assert title_links(guide, XHTML_NS) == ["term.xhtml"]
+    alone = xhtml_pages(dist / "clinic" / "steps.epub")["EPUB/steps.xhtml"]
+    assert title_links(alone, XHTML_NS) == []  # not in this book: the words stay, unlinked
+    assert "Tip: Read the word list first" in " ".join("".join(alone.itertext()).split())
+
+
 def test_callout_title_links_are_checked(tmp_path: Path) -> None:
-    make_project(tmp_path, {"bad": leaflet_text("::: note See [this](javascript:alert(1))\nx\n:::\n")})
+    body = ("::: note See [this](javascript:alert(1))\nx\n:::\n\n"
+            "::: tip Read [the list](no-such-leaflet.md)\ny\n:::\n")
+    make_project(tmp_path, {"bad": leaflet_text(body)})
     result = run_cli("build", "--format", "html", cwd=tmp_path)
     assert result.returncode == 1
     assert "source/bad.md:6: link 'javascript:alert(1)'" in result.stderr
+    assert "source/bad.md:10: link to 'no-such-leaflet.md': no such leaflet" in result.stderr
     assert "Traceback" not in result.stderr
 
 

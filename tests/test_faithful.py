@@ -438,6 +438,10 @@ def test_epub_glossary_entry_says_its_term_and_definition_once(dist: Path) -> No
                  for e in entry[0].iter() if e.get("{http://www.idpf.org/2007/ops}type")}
         assert kinds["glossterm"] == "Immunotherapy"
         assert kinds["glossdef"] == "A short summary."
+        # each EPUB role has its ARIA role beside it, as Ace asks
+        roles = {e.get("{http://www.idpf.org/2007/ops}type"): e.get("role")
+                 for e in entry[0].iter() if e.get("{http://www.idpf.org/2007/ops}type")}
+        assert roles == {"glossary": "doc-glossary", "glossterm": "term", "glossdef": "definition"}
 
 
 def test_epub_guide_speaks_of_this_guide(dist: Path) -> None:

@@ -72,6 +72,10 @@ Come to the front desk.
 TERM_ORIGIN = "From the Latin immunis (exempt) and the Greek therapeia (healing)"
 TERM_BODY = "## What it means\n\n" + "Immunotherapy uses your immune system to treat cancer. " \
     * 12 + "\n\n" + "".join(f"Paragraph {n} of the long part.\n\n" for n in range(1, 40))
+# callouts holding lists, one after another down several pages: some fall on a page break
+BOXES_BODY = "## Boxes\n\n" + "".join(
+    f"Some words before box {n}. " * (1 + n % 4) + f"\n\n::: note Box {n}\n"
+    + "".join(f"- box {n} item {i}\n" for i in range(1, 7)) + ":::\n\n" for n in range(1, 13))
 # (number, text) as the source numbers them, in reading order
 SOURCE_NUMBERS = [(6, "Infusion day"), (7, "Check-up visit"), (3, "Blood test first"),
                   (4, "Then see the nurse"), (8, "Scan after three months")]
@@ -86,6 +90,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
                               reviewed="2025-06-01", reviewer="Dr A Nurse", version="1.0",
                               image=hero),
         "duplicate": leaflet_text(DUPLICATE_BODY, title="Finding the day unit", image=hero),
+        "boxes": leaflet_text(BOXES_BODY, title="Boxes"),
         "term": leaflet_text(TERM_BODY, title="Immunotherapy", kind="glossary",
                              pronunciation="ih-myoo-noh-THER-uh-pee", part_of_speech="noun",
                              origin=TERM_ORIGIN),
@@ -400,6 +405,18 @@ def test_libreoffice_draws_one_bar_beside_the_whole_callout(dist: Path, tmp_path
                 and line["bottom"] > top and line["top"] < bottom]
     assert len(blue) == 1, blue  # one bar, not one per paragraph
     assert blue[0]["top"] <= top and blue[0]["bottom"] >= bottom
+
+
+@pytest.mark.external
+def test_libreoffice_keeps_each_callout_on_one_page(dist: Path, tmp_path: Path) -> None:
+    with pdfplumber.open(_libreoffice_pdf(dist, "boxes", tmp_path)) as pdf:
+        pages = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+    assert len(pages) >= 3
+    for n in range(1, 13):
+        holding = {index for index, text in enumerate(pages) for line in
+                   (f"Note: Box {n}", *(f"box {n} item {i}" for i in range(1, 7)))
+                   if re.search(re.escape(line) + r"(?!\d)", text)}
+        assert len(holding) == 1, (n, holding)
 
 
 @pytest.mark.external

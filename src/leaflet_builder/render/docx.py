@@ -19,7 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml.ns import qn
 from docx.parts.numbering import NumberingPart
-from docx.shared import Emu, Mm
+from docx.shared import Emu, Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
@@ -93,6 +93,8 @@ class DocxWriter:
         self._container: Any = self.doc
         self._width = self.text_width
         self._first_in_cell: DocxParagraph | None = None
+        # a panel (callout box, glossary) just ended here: the next paragraph keeps a gap
+        self._after_panel: Any = None
 
     # --- whole document ---
 
@@ -144,6 +146,10 @@ class DocxWriter:
         else:
             paragraph = self._container.add_paragraph()
         self._style(paragraph, style)
+        if self._after_panel is self._container:
+            # a table has no space after it, so the text below would touch the box
+            paragraph.paragraph_format.space_before = Pt(self.design.body_pt * 0.6)
+        self._after_panel = None
         if self.rtl:
             docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
         return paragraph
@@ -261,6 +267,7 @@ class DocxWriter:
             self._container, self._width = outer
             self._first_in_cell = None
         self._blocks_since_table = False
+        self._after_panel = self._container
 
     def _framed_table(self, rows: int, *, bar: str | None, fill: str | None,
                       line: str | None = None, columns: tuple[int, ...] | None = None) -> Any:
@@ -297,6 +304,7 @@ class DocxWriter:
                 paragraph.paragraph_format.keep_with_next = index < len(rows) - 1
                 self.write(paragraph, pieces)
         self._blocks_since_table = False
+        self._after_panel = self._container
 
     def _callout_content(self, block: Callout, style: str) -> None:
         title = self.paragraph(style)

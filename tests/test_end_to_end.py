@@ -73,7 +73,8 @@ def test_docx_carries_every_piece_in_builtin_styles(shipped_build: Path, slug: s
     inv = inventory(PROJECT.leaflets[slug])
     assert missing(inv.texts(), text) == []
     def styles_of(text: str) -> list[str]:
-        return [p.style.name for p in paragraphs if p.text.strip() == text.strip()]
+        # callouts are boxes (one-cell tables): their paragraphs are among the cells'
+        return [p.style.name for p in paragraphs + cells if p.text.strip() == text.strip()]
 
     assert "Title" in styles_of(inv.title)
     assert "Subtitle" in styles_of(inv.summary)

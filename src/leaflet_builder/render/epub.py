@@ -42,7 +42,9 @@ from leaflet_builder.render.shared import (
     DRAFT_LABEL,
     PageTarget,
     format_date,
+    guide_texts,
     output_date,
+    shown_hero,
     status_label,
 )
 
@@ -125,7 +127,7 @@ def _render_book(book: _Book, ctx: RenderContext, source: Any) -> bytes:
         "lang": book.language, "dir": "rtl" if book.rtl else "ltr",
         "stylesheet_links": list(STYLESHEETS), "book": book, "settings": ctx.settings,
         "organisation": organisation, "is_draft": is_draft, "draft_label": DRAFT_LABEL,
-        "format_date": format_date,
+        "format_date": format_date, "guide_texts": guide_texts(ctx.settings),
     }
     cover_src, cover_bytes, cover_type, alt = _cover(book, ctx, is_draft)
     pages: list[_Page] = [_Page("cover", "cover.xhtml", book.title, _frame(
@@ -234,6 +236,9 @@ def _image_names(book: _Book) -> dict[str, tuple[Asset, str]]:
     """
     assets: dict[str, Asset] = {}
     for leaflet in book.leaflets:
+        hero = shown_hero(leaflet)
+        if hero is not None:
+            assets.setdefault(hero.asset.relative, hero.asset)
         for block in walk_blocks(leaflet.blocks):
             if isinstance(block, Image):
                 assets.setdefault(block.asset.relative, block.asset)

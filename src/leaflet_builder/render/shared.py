@@ -7,11 +7,21 @@ EPUB include them, and DOCX renders the same templates and converts their small 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from leaflet_builder.model import Asset, Booklet, Leaflet, Link, ProjectSettings
+from leaflet_builder.model import (
+    Asset,
+    Booklet,
+    HeroImage,
+    Image,
+    Leaflet,
+    Link,
+    ProjectSettings,
+    walk_blocks,
+)
 from leaflet_builder.render import RenderContext
 
 DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
@@ -58,10 +68,44 @@ def status_label(leaflet: Leaflet) -> str:
     return {"draft": "Draft", "approved": "Approved", "withdrawn": "Withdrawn"}[leaflet.meta.status]
 
 
+_THIS_LEAFLET = re.compile(r"\b([Tt])his leaflet\b")
+
+
+def guide_texts(settings: ProjectSettings) -> dict[str, str]:
+    """The project's contact, feedback and other-formats lines as a guide's pages say them.
+
+    They are written for a leaflet ("Ask us for this leaflet in large print"); in a guide,
+    which holds many leaflets, "this leaflet" would point at none of them, so it says
+    "this guide".
+    """
+    def for_guide(text: str | None) -> str:
+        return _THIS_LEAFLET.sub(lambda match: f"{match.group(1)}his guide", text or "")
+
+    return {"contact": for_guide(settings.contact), "feedback": for_guide(settings.feedback),
+            "other_formats": for_guide(settings.other_formats)}
+
+
+def shown_hero(leaflet: Leaflet) -> HeroImage | None:
+    """The front matter's hero image, unless the body shows the same picture itself.
+
+    A picture is shown once. When the body places the hero's picture too, the author chose
+    where it belongs in the reading order (beside the words it illustrates, perhaps with a
+    caption and alt text written for that place), so the body's copy stays and the hero
+    under the title is left out.
+    """
+    hero = leaflet.meta.image
+    if hero is None:
+        return None
+    in_body = {block.asset.relative for block in walk_blocks(leaflet.blocks)
+               if isinstance(block, Image)}
+    return None if hero.asset.relative in in_body else hero
+
+
 def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> dict[str, Any]:
     """The values the shared blocks and page templates of one leaflet use."""
     meta = leaflet.meta
     settings = ctx.settings
+    hero = shown_hero(leaflet)
     return {
         "leaflet": leaflet,
         "meta": meta,
@@ -85,6 +129,8 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "settings": settings,
         "organisation": settings.organisation or "",
         "target": target,
+        # plain strings: the template never sees the asset (a path) itself
+        "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,
         "qr": None,
     }
 
@@ -100,6 +146,7 @@ def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) 
         "draft_label": DRAFT_LABEL,
         "settings": ctx.settings,
         "organisation": ctx.settings.organisation or "",
+        "guide_texts": guide_texts(ctx.settings),
         "format_date": format_date,
         "status_label": status_label,
     }

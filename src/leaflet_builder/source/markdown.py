@@ -233,7 +233,7 @@ def _callout(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[
     if kind not in CALLOUT_KINDS:
         reader.error(line, f"unknown callout kind '{kind}'; use one of: "
                            f"{', '.join(CALLOUT_KINDS)} (e.g. '::: warning Call us if')")
-    title_inlines: tuple[Inline, ...] = (Text(title.strip()),) if title.strip() else ()
+    title_inlines = _callout_title(reader, title.strip(), line)
     # the text inside is read whatever the kind, so its own mistakes are reported now too
     blocks, i = _read_blocks(reader, tokens, i + 1, "container_callout_close", depth + 1)
     if not blocks and not title_inlines:
@@ -241,6 +241,20 @@ def _callout(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[
     if kind not in CALLOUT_KINDS:
         return blocks, i
     return [Callout(kind, title_inlines, tuple(blocks), line)], i
+
+
+def _callout_title(reader: _Reader, title: str, line: int) -> tuple[Inline, ...]:
+    """A callout's title read as inline Markdown, by the same rules as the body's text.
+
+    The title is what a reader sees first (`Call **999**`), so its emphasis and links must not
+    show as literal asterisks and brackets; its links are checked like any other.
+    """
+    if not title:
+        return ()
+    inline = next((t for t in _PARSER.parseInline(title) if t.type == "inline"), None)
+    if inline is None:
+        return (Text(title),)
+    return _inlines(reader, inline, line, allow_images=False, where="a callout title")
 
 
 def _raw_html(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,13 +90,10 @@ def _read_leaflet(
         related = front.related if front is not None else _raw_related(data)
         check_references(slug, path, related, lines.get(("related",), 1), blocks, known,
                          diagnostics)
+    # a cross-field rule, run on the fields as written: another field's mistake must not hide it
+    _check_approval(data, path, lines, diagnostics)
     if front is None:
         return None
-
-    def line_of(*key: str | int) -> int:
-        return lines.get(tuple(key), 1)
-
-    _check_approval(front, path, line_of, diagnostics)
     hero = None
     if front.image is not None and hero_asset is not None:
         hero = HeroImage(hero_asset, front.image.alt)
@@ -166,15 +162,21 @@ def _check_hero_image(
 
 
 def _check_approval(
-    front: FrontMatter, path: Path, line_of: Callable[..., int], diagnostics: Diagnostics
+    data: dict[str, Any], path: Path, lines: dict[LinePath, int], diagnostics: Diagnostics
 ) -> None:
-    """An approved leaflet must say who reviewed it and when (SOURCE-FORMAT: required when approved)."""
-    if front.status != "approved":
+    """An approved leaflet must say who reviewed it and when (SOURCE-FORMAT: required when approved).
+
+    Judged from the raw fields, so a bad `reviewed` date and a missing `reviewer` are both
+    reported in one run; a field that is there but wrong is the schema's to report.
+    """
+    if data.get("status") != "approved":
         return
     for key in ("reviewed", "reviewer"):
-        if getattr(front, key) is None:
-            diagnostics.error(path, line_of("status"),
-                              f"{key}: required when status is 'approved'")
+        if data.get(key) is None:
+            diagnostics.error(path, lines.get(("status",), 1),
+                              f"{key}: required when status is 'approved' — add '{key}:' "
+                              + ("with the date of the last review (YYYY-MM-DD)"
+                                 if key == "reviewed" else "with the name of who reviewed it"))
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

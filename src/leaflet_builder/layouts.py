@@ -19,6 +19,7 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.source.schema import close_match
 
 LAYOUT_FILE = "layout.yaml"
 # What a callout's kind is called in print; a layout may rename them (`labels: callout:`)
@@ -109,9 +110,12 @@ def load_layout(name: str, project_root: Path | None) -> Layout:
                                                    "letters, digits and hyphens, e.g. 'clinic'")
         folder = _find_layout_folder(current, project_root)
         if folder is None:
-            known = ", ".join(available_layouts(project_root))
+            names = available_layouts(project_root)
+            guess = close_match(current, names)
+            hint = f"did you mean '{guess}'? " if guess else ""
             raise LeafletError(Path("layouts") / current, 0,
-                               f"no layout '{current}'; available layouts: {known}")
+                               f"no layout '{current}'; {hint}available layouts: "
+                               f"{', '.join(names)}")
         if folder in folders:
             raise LeafletError(folder / LAYOUT_FILE, 0, "layouts extend each other in a circle")
         folders.append(folder)

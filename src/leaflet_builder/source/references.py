@@ -7,6 +7,7 @@ from pathlib import Path
 
 from leaflet_builder.errors import Diagnostics
 from leaflet_builder.model import Block, Link, walk_inlines_of
+from leaflet_builder.source.schema import did_you_mean
 
 
 def check_references(slug: str, path: Path, related: Iterable[str], related_line: int,
@@ -22,8 +23,10 @@ def check_references(slug: str, path: Path, related: Iterable[str], related_line
             diagnostics.error(path, related_line, f"related: '{target}' is this leaflet itself")
         elif target not in known:
             diagnostics.error(path, related_line,
-                              f"related: no leaflet '{target}' (no source/{target}.md)")
+                              f"related: no leaflet '{target}' (no source/{target}.md)"
+                              + did_you_mean(target, known))
     for node, line in walk_inlines_of(blocks):
         if isinstance(node, Link) and node.target_slug and node.target_slug not in known:
-            diagnostics.error(path, line, f"link to '{node.target_slug}.md': "
-                                          "no such leaflet in source/")
+            diagnostics.error(path, node.line or line,
+                              f"link to '{node.target_slug}.md': no such leaflet in source/"
+                              + did_you_mean(node.target_slug, known))

@@ -191,6 +191,29 @@ def test_advice_fits_what_was_typed(tmp_path: Path, body: str, fragment: str, ad
     assert advice in got[0] and not_said not in got[0], got
 
 
+@pytest.mark.parametrize(("front", "fragment", "advice"), [
+    ("title: T\nsummary: S.\n", "---", ("status: required field is missing — add a line "
+     "'status: ...'")),
+    ("title: T\nsummary: S.\nstatus: draft\nsources: NHS website\n", "sources",
+     ("sources: must be a list (got 'NHS website') — put each item on its own line below, "
+     "starting with '- '")),
+    ("title: T\nsummary: S.\nstatus: draft\nsources:\n  - url: https://www.nhs.uk\n", "- url",
+     "sources.0.title: required field is missing — add a line 'title: ...' in this entry"),
+    ("title: T\nsummary: S.\nstatus: draftt\n", "status",
+     "(got 'draftt') — did you mean 'draft'?"),
+    ("title: T\nsummary: S.\nstatus: draft\nrelated:\n  - good\n  - case\n", "- case",
+     "related: 'case' is this leaflet itself — remove it from 'related'"),
+])
+def test_front_matter_advice_fits_what_was_typed(tmp_path: Path, front: str, fragment: str,
+                                                 advice: str) -> None:
+    text = "---\n" + front + "---\n## About\n\nText.\n"
+    make_project(tmp_path, {"case": text, "good": GOOD})
+    got = messages("\n".join(check_lines(tmp_path)), "source/case.md")
+    assert len(got) == 1, got
+    assert got[0].startswith(f"source/case.md:{line_of(text, fragment)}: "), got
+    assert advice in got[0], got
+
+
 # 6. `leaflet check`: file order, then booklets; counts right -----------------------------------
 
 def test_check_prints_booklets_after_the_leaflets_they_point_at(tmp_path: Path) -> None:

@@ -87,9 +87,11 @@ def _read_leaflet(
     blocks = parse_body(body, path, source_dir, body_offset, diagnostics)
     hero_asset = _check_hero_image(data, path, source_dir, lines, diagnostics)
     if known is not None and (front is None or front.status != "withdrawn"):  # not built
-        related = front.related if front is not None else _raw_related(data)
-        check_references(slug, path, related, lines.get(("related",), 1), blocks, known,
-                         diagnostics)
+        related = (list(enumerate(front.related)) if front is not None
+                   else _raw_related(data))
+        related_lines = [(target, lines.get(("related", i), lines.get(("related",), 1)))
+                         for i, target in related]
+        check_references(slug, path, related_lines, blocks, known, diagnostics)
     # a cross-field rule, run on the fields as written: another field's mistake must not hide it
     _check_approval(data, path, lines, diagnostics)
     if front is None:
@@ -138,10 +140,13 @@ def _read_front_matter(
         return None, data, lines
 
 
-def _raw_related(data: dict[str, Any]) -> list[str]:
-    """`related` as written, when another field's mistake left no validated front matter."""
+def _raw_related(data: dict[str, Any]) -> list[tuple[int, str]]:
+    """`related` as written (with each entry's index), when another field's mistake left no
+    validated front matter."""
     value = data.get("related")
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, str)]
 
 
 def _check_hero_image(

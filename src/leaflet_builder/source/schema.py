@@ -196,7 +196,9 @@ def _describe(
     line = line_for(lines, loc, default_line)
     if kind == "missing":
         line = default_line if len(loc) == 1 else line_for(lines, loc[:-1], default_line)
-        return line, f"{field}: required field is missing"
+        name = loc[-1] if loc else "field"
+        where = "" if len(loc) == 1 else " in this entry"
+        return line, f"{field}: required field is missing — add a line '{name}: ...'{where}"
     if kind == "extra_forbidden":
         if meant is not None:
             return line, f"unknown field '{field}' — did you mean '{meant}'?"
@@ -219,8 +221,11 @@ def _describe(
              "model_type": "a mapping", "int_type": "a whole number",
              "int_parsing": "a whole number", "float_type": "a number",
              "float_parsing": "a number"}
+    how = {"list_type": " — put each item on its own line below, starting with '- '",
+           "dict_type": " — put its fields on the lines below, indented by two spaces",
+           "model_type": " — put its fields on the lines below, indented by two spaces"}
     if kind in wants:
-        return line, f"{field}: must be {wants[kind]} (got {error.get('input')!r})"
+        return line, f"{field}: must be {wants[kind]} (got {got!r}){how.get(kind, '')}"
     text = str(error["msg"]).removeprefix("Value error, ")
     return line, f"{field}: {text}"
 

@@ -16,8 +16,8 @@ from leaflet_builder.source.schema import BookletSchema, FrontMatter, ProjectSch
 
 Target = Literal["leaflet", "project", "booklet"]
 TARGETS: dict[Target, tuple[type[BaseModel], str]] = {
-    "leaflet": (FrontMatter, "The front matter of a leaflet (source/<slug>.md, between the "
-                             "'---' lines)"),
+    "leaflet": (FrontMatter, ("The front matter of a leaflet (source/<slug>.md, between the "
+                             "'---' lines)")),
     "project": (ProjectSchema, "Project settings (source/project.yaml)"),
     "booklet": (BookletSchema, "A booklet (source/booklets/<slug>.yaml)"),
 }

@@ -279,3 +279,14 @@ def test_ten_mistakes_are_all_reported_in_one_run_in_line_order(tmp_path: Path) 
         assert words in message, (message, words)
     assert got[-1].startswith("source/booklets/guide.yaml:"), got
     assert "no leaflet 'goood' (no source/goood.md) — did you mean 'good'?" in got[-1], got
+
+
+def test_yaml_mistakes_in_a_layout_are_told_in_words(tmp_path: Path) -> None:
+    make_project(tmp_path, {"good": GOOD})
+    layout = tmp_path / "layouts" / "mine"
+    layout.mkdir(parents=True)
+    (layout / "layout.yaml").write_text("extends: clinic\ntype:\n  body_pt: 13\n   line: 2\n",
+                                        encoding="utf-8")
+    result = run_cli("check", "--layout", "mine", cwd=tmp_path)
+    assert ("layouts/mine/layout.yaml:4: error: source: YAML syntax error: this line is "
+            "indented further than the line above it") in result.stdout, result.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 from leaflet_builder.check import clearprint, glossary, images, lists, metadata, readability
 from leaflet_builder.check.context import CheckContext, finding, yaml_key_line
 from leaflet_builder.check.findings import ALWAYS_ON, RULES, Finding
-from leaflet_builder.errors import LeafletError
+from leaflet_builder.errors import LeafletError, Location
 from leaflet_builder.layouts import load_layout
 from leaflet_builder.project import Project
 from leaflet_builder.source.schema import did_you_mean
@@ -57,7 +57,15 @@ def run_checks(project: Project, today: dt.date | None = None,
         try:
             ctx.layouts.append(load_layout(name, project.root))
         except LeafletError as exc:
-            found.append(Finding("source", "error", exc.location, exc.message))
+            location = exc.location
+            project_yaml = project.source_dir / "project.yaml"
+            if not layout_names and location.path == Path("layouts") / name:
+                # the name was typed in project.yaml: point there, not at a missing folder
+                location = Location(project_yaml, yaml_key_line(project_yaml, "default_layout"))
+                found.append(Finding("source", "error", location,
+                                     f"default_layout: {exc.message}"))
+            else:
+                found.append(Finding("source", "error", location, exc.message))
     measured: dict[str, readability.Readability] = {}
     for slug, leaflet in sorted(project.leaflets.items()):
         found += metadata.check_leaflet(leaflet, ctx)

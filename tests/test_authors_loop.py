@@ -290,3 +290,28 @@ def test_yaml_mistakes_in_a_layout_are_told_in_words(tmp_path: Path) -> None:
     result = run_cli("check", "--layout", "mine", cwd=tmp_path)
     assert ("layouts/mine/layout.yaml:4: error: source: YAML syntax error: this line is "
             "indented further than the line above it") in result.stdout, result.stdout
+
+
+def test_a_version_keeps_the_digits_typed(tmp_path: Path) -> None:
+    # YAML reads 1.10 as the number 1.1: the leaflet would quietly say the wrong version
+    make_project(tmp_path, {"case": FRONT + "version: 1.10\n---\n## About\n\nText.\n"})
+    result = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (tmp_path / "dist" / "clinic" / "case.html").read_text(encoding="utf-8")
+    assert "<dt>Version</dt><dd>1.10</dd>" in html, html
+
+
+@pytest.mark.parametrize(("text", "fragment", "advice"), [
+    ("\n" + GOOD, "", "the '---' line must be the very first line — delete the empty line"),
+    (FRONT + "---\n## About\n\nCall [us](tel:).\n", "[us]",
+     "link 'tel:': nothing follows 'tel:' — add the number"),
+    (FRONT + "related: [Good Leaflet]\n---\n## About\n\nText.\n", "related",
+     ("'Good Leaflet' is not a leaflet slug (lowercase letters, digits, hyphens) — write "
+     "'good-leaflet'")),
+])
+def test_more_advice_that_fits(tmp_path: Path, text: str, fragment: str, advice: str) -> None:
+    make_project(tmp_path, {"case": text, "good-leaflet": GOOD})
+    got = messages("\n".join(check_lines(tmp_path)), "source/case.md")
+    assert len(got) == 1, got  # one mistake, one message
+    assert got[0].startswith(f"source/case.md:{line_of(text, fragment)}: "), got
+    assert advice in got[0], got

@@ -25,6 +25,10 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (front matter YAML, body, number of lines before the body)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
+        first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        if lines and lines[first].strip() == "---":  # only empty lines before it
+            raise LeafletError(path, 1, "missing front matter: the '---' line must be the very "
+                                        "first line — delete the empty line(s) above it")
         raise LeafletError(path, 1, "missing front matter: the file must start with a line '---', "
                                     "then 'title:', 'summary:' and 'status:', then '---'")
     for index in range(1, len(lines)):
@@ -146,7 +150,9 @@ def _raw_related(data: dict[str, Any]) -> list[tuple[int, str]]:
     value = data.get("related")
     if not isinstance(value, list):
         return []
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, str)]
+    # an entry that is no slug at all is the schema's to report: one mistake, one message
+    return [(i, item) for i, item in enumerate(value)
+            if isinstance(item, str) and SLUG_RE.match(item)]
 
 
 def _check_hero_image(

@@ -412,6 +412,10 @@ def _close_inline(
         reader.error(line, f"link '{href}': the '{scheme.group(1)}:' scheme is not allowed — "
                            "links may be http, https, mailto or tel")
         return list(children)
+    if not href[scheme.end():].strip("/"):  # `tel:`, `https://`: a link that goes nowhere
+        reader.error(line, f"link '{href}': nothing follows '{href}' — add the "
+                           + ("number" if scheme.group(1).lower() == "tel" else "address"))
+        return list(children)
     return [Link(href, children, line=line)]
 
 

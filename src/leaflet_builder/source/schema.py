@@ -82,15 +82,20 @@ class FrontMatter(_Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version_as_text(cls, value: Any) -> Any:
-        # `version: 1.2` is a float to YAML; authors mean the text they typed
-        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        # `version: 1.2` is a float to YAML; authors mean the text they typed (1.10, not 1.1)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return getattr(value, "typed", "") or str(value)
+        return value
 
     @field_validator("related")
     @classmethod
     def _slugs(cls, value: list[str]) -> list[str]:
         for slug in value:
             if not SLUG_RE.match(slug):
-                raise ValueError(f"'{slug}' is not a leaflet slug (lowercase letters, digits, hyphens)")
+                fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+                hint = f" — write '{fixed}'" if SLUG_RE.match(fixed) else ""
+                raise ValueError(f"'{slug}' is not a leaflet slug (lowercase letters, digits, "
+                                 f"hyphens){hint}")
         return value
 
 

@@ -68,6 +68,35 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
 _SafeNoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+class TypedFloat(float):
+    """A number as YAML reads it, with the text the author typed (`1.10`, read as 1.1)."""
+
+    typed: str = ""
+
+
+class TypedInt(int):
+    """A whole number as YAML reads it, with the text typed (`010`, which YAML reads as 8)."""
+
+    typed: str = ""
+
+
+def _construct_float(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
+    number = TypedFloat(loader.construct_yaml_float(node))
+    number.typed = node.value
+    return number
+
+
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
+    number = TypedInt(loader.construct_yaml_int(node))
+    number.typed = node.value
+    return number
+
+
+# a field that is text to the author (`version: 1.10`) must keep what she typed, not 1.1
+_SafeNoAliasLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_SafeNoAliasLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def _refuse_duplicate_keys(node: MappingNode) -> None:
     seen: set[str] = set()
     for key_node, _ in node.value:
@@ -159,7 +188,7 @@ def describe_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, st
     problem, context = exc.problem or "", exc.context or ""
     opened = exc.context_mark.line if exc.context_mark is not None else index
     if not context and not problem.startswith(("mapping values", "expected")):
-        return index, f"{problem} (column {column + 1})"  # our own messages: already in words
+        return index, problem  # our own messages: already in words
     if "\\t" in problem or "\t" in problem:  # PyYAML shows the tab as \t
         return index, (f"a tab (column {column + 1}) is used to indent this line — YAML "
                        "indents with spaces only: replace the tab with spaces")

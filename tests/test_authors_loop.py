@@ -125,16 +125,16 @@ def test_lines_do_not_drift_after_an_inline_spanning_two_lines(tmp_path: Path,
     ('title: "A "quoted" word"\nsummary: S.\nstatus: draft\n', "title",
      "quotes inside quotes (column 12) — a value that contains \" must be put in single quotes"),
     ("title: T\n  summary: S.\nstatus: draft\n", "summary",
-     "this line is indented further than the line above it"),
+     "this line is indented further than the line above it (its text starts at column 3)"),
     ("title: T\nsources:\n  - title: A\n   url: https://x.org\nstatus: draft\n", "url",
      "this line is indented differently from the lines above it"),
     ("title: T\nsummary S.\nstatus: draft\n", "summary", "this line has no ':' after the field"),
-    ("title: T\nsummary:S.\nstatus: draft\n", "summary", "put a space after the ':'"),
+    ("title: T\nsummary:S.\nstatus: draft\n", "summary", "put a space after the ':' (column 9)"),
     ("title: T\n\tsummary: S.\nstatus: draft\n", "summary", "a tab (column 1) is used to indent"),
     ('title: "T\nsummary: S.\nstatus: draft\n', "title",
-     'the " that opens this value is never closed — add a closing "'),
+     'the " that opens this value (column 8) is never closed — add a closing "'),
     ("title: T\nrelated: [a, b\nstatus: draft\n", "related",
-     "the '[' on this line is never closed — add ']'"),
+     "the '[' on this line (column 10) is never closed — add ']'"),
     ("title: Tip: rest\nsummary: S.\nstatus: draft\n", "title",
      "the value contains ': ' (column 11) — put the whole value in quotes"),
 ])
@@ -159,7 +159,7 @@ def test_yaml_mistakes_in_project_and_booklets_are_told_in_words(tmp_path: Path)
     assert any(m.startswith("source/project.yaml:1: ") and "quotes inside quotes" in m
                for m in got), got
     assert any(m.startswith("source/booklets/guide.yaml:2: ")
-               and "the '[' on this line is never closed" in m for m in got), got
+               and "the '[' on this line (column 11) is never closed" in m for m in got), got
 
 
 # 5. Advice that fits what the author typed ---------------------------------------------------

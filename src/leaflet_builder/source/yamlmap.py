@@ -193,21 +193,24 @@ def describe_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, st
         return index, (f"a tab (column {column + 1}) is used to indent this line — YAML "
                        "indents with spaces only: replace the tab with spaces")
     if "quoted scalar" in context:
-        quote = source(opened)[exc.context_mark.column] if exc.context_mark else '"'
-        return opened, (f"the {quote} that opens this value is never closed — add a closing "
-                        f"{quote} at the end of the value")
+        at = exc.context_mark.column if exc.context_mark else 0
+        quote = source(opened)[at:at + 1] or '"'
+        return opened, (f"the {quote} that opens this value (column {at + 1}) is never closed "
+                        f"— add a closing {quote} at the end of the value")
     if "flow sequence" in context or "flow mapping" in context:
         bracket, closer = ("[", "]") if "sequence" in context else ("{", "}")
-        return opened, (f"the '{bracket}' on this line is never closed — add '{closer}' at the "
-                        "end of the value, or check for a missing comma")
+        at = exc.context_mark.column if exc.context_mark else 0
+        return opened, (f"the '{bracket}' on this line (column {at + 1}) is never closed — add "
+                        f"'{closer}' at the end of the value, or check for a missing comma")
     if "could not find expected ':'" in problem:
         key_line = source(opened)
         stripped = key_line.strip()
         if re.match(r"^-[^\s-]", stripped):
             return opened, "put a space after the '-' that starts a list item ('- item')"
         if re.match(r"^[A-Za-z_][\w-]*:\S", stripped):
-            return opened, ("put a space after the ':' (write 'field: value', not "
-                            "'field:value')")
+            at = key_line.index(":") + 2
+            return opened, (f"put a space after the ':' (column {at}): write 'field: value', "
+                            "not 'field:value'")
         return opened, ("this line has no ':' after the field name — write 'field: value' "
                         "(or, if it continues the line above, put that whole value in quotes)")
     if problem.startswith("mapping values are not allowed"):
@@ -220,8 +223,9 @@ def describe_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, st
         if previous is not None and ":" not in source(previous):
             return previous, ("this line has no ':' after the field name — write "
                               "'field: value'")
-        return index, ("this line is indented further than the line above it — line it up "
-                       "with the fields it belongs with (the same number of spaces)")
+        return index, (f"this line is indented further than the line above it (its text "
+                       f"starts at column {_indent(line) + 1}) — line it up with the fields it "
+                       "belongs with (the same number of spaces)")
     if "expected <block end>" in problem and "<scalar>" in problem:
         line = source(index)
         value = line.split(":", 1)[1].strip() if ":" in line else line.strip()
@@ -236,10 +240,15 @@ def describe_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, st
         return index, (f"unexpected text at column {column + 1} — check the quotes and the "
                        "indentation of this line")
     if "expected" in problem and "<block" in problem:
-        return index, ("this line is indented differently from the lines above it — line up "
-                       "the fields that belong together with the same number of spaces")
+        return index, ("this line is indented differently from the lines above it (its text "
+                       f"starts at column {_indent(source(index)) + 1}) — line up the fields "
+                       "that belong together with the same number of spaces")
     return index, (f"{problem or context} (column {column + 1}) — check the quoting and "
                    "indentation")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _previous_content_line(lines: list[str], index: int) -> int | None:

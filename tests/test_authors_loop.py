@@ -315,3 +315,17 @@ def test_more_advice_that_fits(tmp_path: Path, text: str, fragment: str, advice:
     assert len(got) == 1, got  # one mistake, one message
     assert got[0].startswith(f"source/case.md:{line_of(text, fragment)}: "), got
     assert advice in got[0], got
+
+
+def test_nested_typos_in_settings_and_sources_name_the_field_meant(tmp_path: Path) -> None:
+    text = (FRONT + "sources:\n  - title: NHS\n    acessed: 2026-01-05\n---\n## About\n\nText.\n")
+    source = make_project(tmp_path, {"case": text})
+    (source / "project.yaml").write_text("language: en-GB\ncheck:\n  max_grad: 8\n",
+                                         encoding="utf-8")
+    got = check_lines(tmp_path)
+    assert any(m.startswith("source/project.yaml:3: ")
+               and "unknown field 'check.max_grad' — did you mean 'max_grade'?" in m
+               for m in got), got
+    assert any(m.startswith(f"source/case.md:{line_of(text, 'acessed')}: ")
+               and "unknown field 'sources.0.acessed' — did you mean 'accessed'?" in m
+               for m in got), got

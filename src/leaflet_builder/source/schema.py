@@ -186,9 +186,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def _sibling_fields(errors: list[Any], loc: tuple[Any, ...]) -> list[str]:
-    """Fields of a nested mapping (sources.0, image) that pydantic reported as missing there."""
-    return [str(e["loc"][-1]) for e in errors
-            if e["type"] == "missing" and tuple(e["loc"])[:-1] == loc[:-1]]
+    """The fields a nested mapping (sources.0, image, check) may have: those reported missing
+    there first (the likeliest meant), then the rest of its model's."""
+    missing = [str(e["loc"][-1]) for e in errors
+               if e["type"] == "missing" and tuple(e["loc"])[:-1] == loc[:-1]]
+    nested = _NESTED.get(str(loc[0])) if len(loc) in (2, 3) else None
+    return missing or (list(nested.model_fields) if nested is not None else [])
 
 
 def _describe(
@@ -233,6 +236,12 @@ def _describe(
         return line, f"{field}: must be {wants[kind]} (got {got!r}){how.get(kind, '')}"
     text = str(error["msg"]).removeprefix("Value error, ")
     return line, f"{field}: {text}"
+
+
+# the model of each nested mapping, by the top-level field that holds it
+_NESTED: dict[str, type[BaseModel]] = {
+    "sources": SourceSchema, "image": ImageSchema, "cover": ImageSchema, "check": CheckSchema,
+}
 
 
 def _allowed_fields(model_name: str) -> list[str]:

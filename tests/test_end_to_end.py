@@ -129,6 +129,10 @@ def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> 
         names = set(archive.namelist())
     assert "leaflet_builder/layouts/clinic/layout.yaml" in names
     assert "leaflet_builder/layouts/clinic/templates/shared/about.html" in names
+    # `leaflet init` and `leaflet new` read their texts from the installed package
+    assert {"leaflet_builder/scaffold/article.md", "leaflet_builder/scaffold/glossary.md",
+            "leaflet_builder/scaffold/project/source/project.yaml",
+            "leaflet_builder/scaffold/project/source/booklets/example-guide.yaml"} <= names
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
                    check=True, timeout=300)

@@ -1,4 +1,5 @@
-"""The `leaflet` command: build, check and watch; content errors as `path:line: message`."""
+"""The `leaflet` command: build, check, watch, and init/new/schema to start; content errors as
+`path:line: message`."""
 
 from __future__ import annotations
 
@@ -188,3 +189,61 @@ def check(source_dir: Path, layouts: tuple[str, ...], output_format: str, strict
     else:
         write_text(report, sys.stdout, Path.cwd(), strict, quiet=quiet)
     sys.exit(EXIT_CONTENT_ERROR if report.failed(strict) else EXIT_OK)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+def init(folder: Path) -> None:
+    """Start a project in FOLDER (default: here): settings, an example leaflet and a booklet.
+
+    It builds clean at once; change the example's words to make it yours. An existing project
+    is never overwritten.
+    """
+    import datetime as dt
+
+    from leaflet_builder.scaffold import ScaffoldError, init_project
+
+    try:
+        written = init_project(folder, dt.date.today())
+    except (ScaffoldError, OSError) as exc:
+        raise click.UsageError(str(exc)) from None
+    for relative in written:
+        click.echo(f"created {(folder / relative).as_posix()}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(f"next: {where}leaflet build   (outputs land in dist/; "
+               "add a leaflet with: leaflet new SLUG)")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--kind", type=click.Choice(["article", "glossary"]), default="article",
+              show_default=True, help="A leaflet, or a glossary entry for one word.")
+@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=Path("source"),
+              show_default=True, help="Folder with the leaflets (*.md).")
+def new(slug: str, kind: str, source_dir: Path) -> None:
+    """Write source/SLUG.md: every field it needs, status draft, and the usual sections.
+
+    SLUG is the leaflet's name: lowercase letters, digits and hyphens (car-t-cell-therapy).
+    """
+    import datetime as dt
+
+    from leaflet_builder.scaffold import ScaffoldError, new_leaflet
+
+    try:
+        path = new_leaflet(source_dir, slug, kind, dt.date.today())
+    except (ScaffoldError, OSError) as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"created {path.as_posix()} (status: draft) — write your text, then run "
+               "leaflet check")
+
+
+@main.command()
+@click.option("--for", "target", type=click.Choice(["leaflet", "project", "booklet"]),
+              default=None, help="One kind of file only; default: all three in one document.")
+def schema(target: Literal["leaflet", "project", "booklet"] | None) -> None:
+    """Print a JSON Schema of leaflet front matter, project.yaml and booklets, for editors."""
+    import json
+
+    from leaflet_builder.source.editor_schema import json_schema
+
+    click.echo(json.dumps(json_schema(target), indent=2, ensure_ascii=False))

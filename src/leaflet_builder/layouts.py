@@ -19,6 +19,8 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.source.schema import close_match
+from leaflet_builder.source.yamlmap import describe_syntax_error
 
 LAYOUT_FILE = "layout.yaml"
 # What a callout's kind is called in print; a layout may rename them (`labels: callout:`)
@@ -109,9 +111,12 @@ def load_layout(name: str, project_root: Path | None) -> Layout:
                                                    "letters, digits and hyphens, e.g. 'clinic'")
         folder = _find_layout_folder(current, project_root)
         if folder is None:
-            known = ", ".join(available_layouts(project_root))
+            names = available_layouts(project_root)
+            guess = close_match(current, names)
+            hint = f"did you mean '{guess}'? " if guess else ""
             raise LeafletError(Path("layouts") / current, 0,
-                               f"no layout '{current}'; available layouts: {known}")
+                               f"no layout '{current}'; {hint}available layouts: "
+                               f"{', '.join(names)}")
         if folder in folders:
             raise LeafletError(folder / LAYOUT_FILE, 0, "layouts extend each other in a circle")
         folders.append(folder)
@@ -161,11 +166,14 @@ def check_stylesheet_references(css: str, path: Path) -> None:
 
 def _read_settings(folder: Path) -> dict[str, Any]:
     path = folder / LAYOUT_FILE
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as exc:  # in words, at the faulty line, as for sources
+        index, problem = describe_syntax_error(exc, text)
+        raise LeafletError(path, index + 1, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LeafletError(path, mark.line + 1 if mark else 0, f"YAML syntax error: {exc}") from None
+        raise LeafletError(path, 0, f"YAML syntax error: {exc}") from None
     if not isinstance(data, dict):
         raise LeafletError(path, 1, "layout.yaml must be a mapping of settings")
     return data

@@ -46,6 +46,9 @@ class Link:
     href: str
     children: tuple[Inline, ...]
     target_slug: str | None = None
+    # the source line of the link itself (0: unknown), for messages about its target; a
+    # paragraph or table can span many lines, and the mistake is on this one
+    line: int = field(default=0, compare=False)
     kind: ClassVar[str] = "link"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,10 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (front matter YAML, body, number of lines before the body)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
+        first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        if lines and lines[first].strip() == "---":  # only empty lines before it
+            raise LeafletError(path, 1, "missing front matter: the '---' line must be the very "
+                                        "first line — delete the empty line(s) above it")
         raise LeafletError(path, 1, "missing front matter: the file must start with a line '---', "
                                     "then 'title:', 'summary:' and 'status:', then '---'")
     for index in range(1, len(lines)):
@@ -88,16 +91,15 @@ def _read_leaflet(
     blocks = parse_body(body, path, source_dir, body_offset, diagnostics)
     hero_asset = _check_hero_image(data, path, source_dir, lines, diagnostics)
     if known is not None and (front is None or front.status != "withdrawn"):  # not built
-        related = front.related if front is not None else _raw_related(data)
-        check_references(slug, path, related, lines.get(("related",), 1), blocks, known,
-                         diagnostics)
+        related = (list(enumerate(front.related)) if front is not None
+                   else _raw_related(data))
+        related_lines = [(target, lines.get(("related", i), lines.get(("related",), 1)))
+                         for i, target in related]
+        check_references(slug, path, related_lines, blocks, known, diagnostics)
+    # a cross-field rule, run on the fields as written: another field's mistake must not hide it
+    _check_approval(data, path, lines, diagnostics)
     if front is None:
         return None
-
-    def line_of(*key: str | int) -> int:
-        return lines.get(tuple(key), 1)
-
-    _check_approval(front, path, line_of, diagnostics)
     hero = None
     if front.image is not None and hero_asset is not None:
         hero = HeroImage(hero_asset, front.image.alt)
@@ -142,10 +144,15 @@ def _read_front_matter(
         return None, data, lines
 
 
-def _raw_related(data: dict[str, Any]) -> list[str]:
-    """`related` as written, when another field's mistake left no validated front matter."""
+def _raw_related(data: dict[str, Any]) -> list[tuple[int, str]]:
+    """`related` as written (with each entry's index), when another field's mistake left no
+    validated front matter."""
     value = data.get("related")
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return []
+    # an entry that is no slug at all is the schema's to report: one mistake, one message
+    return [(i, item) for i, item in enumerate(value)
+            if isinstance(item, str) and SLUG_RE.match(item)]
 
 
 def _check_hero_image(
@@ -166,15 +173,21 @@ def _check_hero_image(
 
 
 def _check_approval(
-    front: FrontMatter, path: Path, line_of: Callable[..., int], diagnostics: Diagnostics
+    data: dict[str, Any], path: Path, lines: dict[LinePath, int], diagnostics: Diagnostics
 ) -> None:
-    """An approved leaflet must say who reviewed it and when (SOURCE-FORMAT: required when approved)."""
-    if front.status != "approved":
+    """An approved leaflet must say who reviewed it and when (SOURCE-FORMAT: required when approved).
+
+    Judged from the raw fields, so a bad `reviewed` date and a missing `reviewer` are both
+    reported in one run; a field that is there but wrong is the schema's to report.
+    """
+    if data.get("status") != "approved":
         return
     for key in ("reviewed", "reviewer"):
-        if getattr(front, key) is None:
-            diagnostics.error(path, line_of("status"),
-                              f"{key}: required when status is 'approved'")
+        if data.get(key) is None:
+            diagnostics.error(path, lines.get(("status",), 1),
+                              f"{key}: required when status is 'approved' — add '{key}:' "
+                              + ("with the date of the last review (YYYY-MM-DD)"
+                                 if key == "reviewed" else "with the name of who reviewed it"))
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

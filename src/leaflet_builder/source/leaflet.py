@@ -152,7 +152,7 @@ def _raw_related(data: dict[str, Any]) -> list[tuple[int, str]]:
         return []
     # an entry that is no slug at all is the schema's to report: one mistake, one message
     return [(i, item) for i, item in enumerate(value)
-            if isinstance(item, str) and SLUG_RE.match(item)]
+            if isinstance(item, str) and SLUG_RE.fullmatch(item)]
 
 
 def _check_hero_image(

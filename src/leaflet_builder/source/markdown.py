@@ -448,7 +448,7 @@ def _unaddressable_link(href: str, text: str) -> str:
                 "lowercase letters, digits and hyphens, e.g. 'car-t-cell-therapy.md'")
     if re.match(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$", href):
         return f"link '{href}': an email address needs 'mailto:' in front — write (mailto:{href})"
-    if _LEAFLET_LINK_RE.match(f"{href}.md"):
+    if _LEAFLET_LINK_RE.fullmatch(f"{href}.md"):
         return (f"link '{href}': to link another leaflet, add '.md' — write ({href}.md); "
                 "for a web page, write its full address (https://...)")
     return (f"link '{href}': not a web address — write a full address (https://...), "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from jinja2 import (
     TemplateNotFound,
     select_autoescape,
 )
-from jinja2.sandbox import SandboxedEnvironment
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.template_sandbox import LayoutSandbox
 
 LAYOUT_FILE = "layout.yaml"
 # What a callout's kind is called in print; a layout may rename them (`labels: callout:`)
@@ -159,8 +160,18 @@ def check_stylesheet_references(css: str, path: Path) -> None:
                                            "URLs, absolute paths or '..')")
 
 
+def _format_date(day: Any) -> str:
+    """`21 November 2026` (the same words every format uses for a date)."""
+    from leaflet_builder.render.shared import format_date
+
+    return format_date(day) if isinstance(day, dt.date) else ""
+
+
 def _read_settings(folder: Path) -> dict[str, Any]:
     path = folder / LAYOUT_FILE
+    if not path.resolve().is_relative_to(folder):
+        raise LeafletError(path, 0, f"{LAYOUT_FILE} is a symbolic link to {path.resolve()}, "
+                                    "outside the layout folder — copy the file into the layout")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -182,14 +193,35 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+class LinkedTemplate(TemplateNotFound):
+    """A template that is a symbolic link out of its layout: reported at the link itself."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(path.name, message)
+        self.path = path
+
+
 class _ConfinedLoader(FileSystemLoader):
-    """FileSystemLoader that refuses a template whose real path (a symbolic link) leaves its folder."""
+    """FileSystemLoader that refuses a template whose real path leaves its layout folder.
+
+    The check is against the layout folder (already resolved), not against its `templates/`
+    folder resolved: a `templates/` that is itself a link to `/etc` would otherwise make
+    every file under `/etc` look inside. A link at any depth is caught because the template's
+    whole real path is compared.
+    """
+
+    def __init__(self, folders: tuple[Path, ...]) -> None:
+        super().__init__([str(folder / "templates") for folder in folders])
+        self.folders = folders
 
     def get_source(self, environment: Environment, template: str) -> Any:
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
-            raise TemplateNotFound(f"{template} (a symbolic link to {real}, outside the layout)")
+        for folder, root in zip(self.folders, self.searchpath, strict=True):
+            if filename.startswith(root + "/") and not real.is_relative_to(folder):
+                raise LinkedTemplate(Path(filename), (
+                    f"template '{template}' is a symbolic link to {real}, outside the layout "
+                    f"folder {folder} — copy the file into the layout instead of linking"))
         return source, filename, uptodate
 
 
@@ -203,8 +235,8 @@ def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str
     sandboxed: a layout shared between teams cannot reach Python internals
     (`''.__class__.__mro__`) from a template and run code on the build server.
     """
-    env = SandboxedEnvironment(
-        loader=_ConfinedLoader([str(folder / "templates") for folder in folders]),
+    env = LayoutSandbox(
+        loader=_ConfinedLoader(folders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -213,4 +245,6 @@ def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str
     )
     # layout-wide words every template may use (the DOCX renderer reads the same ones)
     env.globals["callout_labels"] = dict(callout_labels)
+    # dates are data; how to write one is a filter of ours, not a function handed in the data
+    env.filters["format_date"] = _format_date
     return env

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
+
+from leaflet_builder.errors import LeafletError
+from leaflet_builder.layouts import LinkedTemplate
 from leaflet_builder.model import Leaflet
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.shared import PageTarget, leaflet_view
+from leaflet_builder.render.shared import PageTarget, leaflet_view, template_data
 
 
 def render_leaflet_page(
@@ -17,12 +24,40 @@ def render_leaflet_page(
     view.setdefault("stylesheet_links", [])
     view.setdefault("inline_css", "")
     view.update(extra)
-    return ctx.layout.env.get_template("leaflet.html").render(view)
+    return render_template(ctx, "leaflet.html", view)
 
 
 def render_template(ctx: RenderContext, name: str, view: dict[str, Any]) -> str:
-    """Render any layout template (booklet covers, contents, shared blocks)."""
-    return ctx.layout.env.get_template(name).render(view)
+    """Render any layout template (booklet covers, contents, shared blocks) with plain data.
+
+    A template's mistake or a refused operation (the sandbox's SecurityError) is the layout's
+    error, reported at the template's file and line — never a traceback.
+    """
+    data = template_data(view)
+    try:
+        return ctx.layout.env.get_template(name).render(data)
+    except TemplateError as exc:
+        raise _layout_error(ctx, name, exc) from None
+
+
+def _layout_error(ctx: RenderContext, name: str, exc: TemplateError) -> LeafletError:
+    """The template file and line where rendering failed, from Jinja2's rewritten traceback."""
+    path, line = ctx.layout.folders[0] / "templates" / name, 0
+    if isinstance(exc, LinkedTemplate):
+        return LeafletError(exc.path, 0, exc.message or "")
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        path, line = Path(exc.filename), exc.lineno
+    else:
+        # Jinja2 rewrites the traceback so template frames carry the template's file and line
+        roots = tuple(str(folder) for folder in ctx.layout.folders)
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.startswith(roots):
+                path, line = Path(frame.filename), frame.lineno or 0
+    message = exc.message or type(exc).__name__
+    if isinstance(exc, SecurityError):
+        message += (" — a layout template may only read the plain data it is given (text, "
+                    "numbers, dates, lists and mappings)")
+    return LeafletError(path, line, f"layout '{ctx.layout.name}': template error: {message}")
 
 
 def layout_css(ctx: RenderContext, names: list[str] | None = None) -> str:

@@ -1,0 +1,239 @@
+"""Hostile layouts: a shared layout's templates, links and stylesheets cannot reach out.
+
+Layouts are shared between teams, so a layout is as untrusted as a source. A secret is planted
+beside the project; a project layout `evil` (`extends: clinic`) overrides one shared block with
+each payload in turn. Every payload must fail that output with the template's `file:line`, and
+no output, message or new file may show that anything was read or written.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from leaflet_builder.errors import LeafletError
+from leaflet_builder.layouts import load_layout
+from leaflet_builder.project import load_project
+from leaflet_builder.render import RenderContext, get_renderer
+from tests.helpers import leaflet_text, make_project, png_bytes, run_cli
+
+SECRET = "S3CRET-7c2e-LAYOUT-DO-NOT-LEAK"
+DISCLAIMER = "templates/shared/disclaimer.html"
+
+
+def _project(root: Path) -> tuple[Path, Path]:
+    """A project with one leaflet (image, link, dated source) and a secret beside it."""
+    outside = root / "outside"
+    outside.mkdir(parents=True)
+    secret = outside / "secret.txt"
+    secret.write_text(SECRET + "\n", encoding="utf-8")
+    project = root / "project"
+    make_project(project, {"one": leaflet_text(
+        "## Part\n\nSee [two](two.md) and [NHS](https://www.nhs.uk).\n\n![A map](images/a.png)\n",
+        sources=[{"title": "NHS", "url": "https://www.nhs.uk", "accessed": "2026-01-02"}],
+        image={"src": "images/a.png", "alt": "Hero"}),
+        "two": leaflet_text(title="Two")}, files={"images/a.png": png_bytes()})
+    return project, secret
+
+
+def _evil_layout(project: Path, template: str, name: str = "evil") -> Path:
+    folder = project / "layouts" / name
+    (folder / "templates" / "shared").mkdir(parents=True, exist_ok=True)
+    (folder / "layout.yaml").write_text("extends: clinic\n", encoding="utf-8")
+    (folder / DISCLAIMER).write_text("{# a shared disclaimer #}\n" + template + "\n",
+                                     encoding="utf-8")
+    return folder
+
+
+def _render(project: Path, layout: str, fmt: str) -> bytes:
+    loaded = load_project(project / "source")
+    ctx = RenderContext(loaded.settings, load_layout(layout, project), loaded.source_dir,
+                        loaded.titles())
+    return get_renderer(fmt).render_leaflet(loaded.leaflets["one"], ctx)
+
+
+# each is placed on line 2 of the evil layout's disclaimer; {secret} and {pwned} are paths
+PAYLOADS = [
+    "{{ leaflet.path.read_text() }}",
+    "{{ leaflet.path.joinpath('{secret}').read_text() }}",
+    "{{ leaflet.path.parent.joinpath('{pwned}').write_text('x') }}",
+    "{{ leaflet.path.parent.iterdir()|list }}",
+    "{{ leaflet.path.unlink() }}",
+    "{{ open('{secret}').read() }}",
+    "{{ (leaflet.blocks|last).asset.read_bytes() }}",
+    "{{ (leaflet.blocks|last).asset.path.read_text() }}",
+    "{{ meta.image.asset.path.parent.parent.joinpath('{secret}').read_text() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ meta.__class__.__init__.__globals__ }}",
+    "{{ namespace(x=1) }}",
+    "{{ cycler(1, 2).next() }}",
+    "{{ joiner() }}",
+    "{{ lipsum(1000) }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ self.__init__.__globals__ }}",
+    "{{ config.items() }}",
+    "{{ sources[0].accessed.today() }}",
+    "{{ sources[0].accessed.fromisoformat('2000-01-01') }}",
+    "{{ sources[0].accessed.replace(year=1) }}",
+    "{{ settings.copy() }}",
+    "{{ settings.items.__self__ }}",
+    "{{ target.link_href }}",
+    "{{ target.image_src(meta.image) }}",
+    "{{ slug.format_map(settings) }}",
+    "{{ '{0.__class__}'.format(slug) }}",
+    "{{ '{:>999999999}'.format(1) }}",
+    "{{ 'x' * 10**10 }}",
+    "{{ [1] * 10**9 }}",
+    "{{ 9 ** 999999999 }}",
+    "{{ '%0999999999d' % 1 }}",
+    "{{ '%*d' % (999999999, 1) }}",
+    "{{ 'x'|center(10**9) }}",
+    "{{ 'x'|indent(10**9, true) }}",
+    "{{ [1]|batch(10**9, 'x')|list }}",
+    "{{ range(10**9)|list }}",
+    "{% for b in leaflet.blocks %}{{ b.asset.read_bytes() }}{% endfor %}",
+    "{% set f = leaflet.path %}{{ f.read_bytes() }}",
+    "{{ leaflet|attr('path') }}",
+    "{% if %}broken",
+    "{{ leaflet.blocks|map(attribute='asset')|map(attribute='path')|list }}",
+]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _project(tmp_path_factory.mktemp("hostile-layout"))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_template_payload_fails_its_output_at_the_template_line(
+        hostile: tuple[Path, Path], payload: str) -> None:
+    project, secret = hostile
+    pwned = secret.parent / "pwned.txt"
+    name = f"evil{PAYLOADS.index(payload)}"
+    folder = _evil_layout(project, payload.replace("{secret}", str(secret))
+                          .replace("{pwned}", str(pwned)), name)
+    for fmt in ("html", "docx"):
+        with pytest.raises(LeafletError) as caught:
+            _render(project, name, fmt)
+        shown = caught.value.diagnostic.display(project)
+        assert shown.startswith(f"layouts/{name}/{DISCLAIMER}:2: "), (fmt, shown)
+        assert SECRET not in shown
+    assert not pwned.exists()
+    assert (project / "source" / "one.md").exists()
+    assert sorted(p.name for p in secret.parent.iterdir()) == ["secret.txt"]
+    assert folder.is_dir()
+
+
+def test_plain_data_is_still_readable_by_templates(hostile: tuple[Path, Path]) -> None:
+    """What a layout legitimately does (fields, loops, string methods, dates) keeps working."""
+    project, _ = hostile
+    _evil_layout(project, (
+        "<p class='x'>{{ meta.title|upper }} {{ slug.split('-')|join('+') }} "
+        "{% for s in sources %}{{ s.title.lower() }} {{ s.accessed.year }} "
+        "{{ s.accessed|format_date }}{% endfor %} {{ settings.items()|length > 0 }} "
+        "{% for i in range(3) %}{{ loop.index }}{{ loop.cycle('a', 'b') }}{% endfor %} "
+        "{{ 'ab' * 3 }} {{ related|map(attribute='title')|join(',') }}</p>"), "plain")
+    html = _render(project, "plain", "html").decode()
+    assert ("<p class='x'>A TEST LEAFLET one nhs 2026 2 January 2026 True "
+            "1a2b3a ababab </p>") in html
+
+
+def test_a_hostile_layout_fails_end_to_end_without_a_traceback(tmp_path: Path) -> None:
+    project, secret = _project(tmp_path)
+    pwned = secret.parent / "pwned.txt"
+    _evil_layout(project, (f"{{{{ leaflet.path.joinpath('{secret}').read_text() }}}}"
+                           f"{{{{ leaflet.path.parent.joinpath('{pwned}').write_text('x') }}}}"))
+    result = run_cli("build", "--layout", "evil", "--layout", "clinic", "--format", "html",
+                     "--format", "docx", "--format", "epub", "--format", "pdf", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "please report" not in result.stderr
+    assert f"layouts/evil/{DISCLAIMER}:2: layout 'evil': template error" in result.stderr
+    assert SECRET not in result.stderr + result.stdout
+    assert not pwned.exists()
+    built = sorted(p.relative_to(project / "dist").as_posix()
+                   for p in (project / "dist").rglob("*.*") if p.parent.name != "dist")
+    assert "clinic/one.html" in built and not [p for p in built if p.startswith("evil/")]
+    for path in (project / "dist").rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+# --- symbolic links in layouts (item 2) ---------------------------------------------------------
+
+
+def test_a_symlinked_templates_folder_is_refused(tmp_path: Path) -> None:
+    project, secret = _project(tmp_path)
+    stolen = secret.parent / "templates" / "shared"
+    stolen.mkdir(parents=True)
+    (stolen / "disclaimer.html").write_text("{% include 'secret.txt' %}", encoding="utf-8")
+    os.symlink(secret, secret.parent / "templates" / "secret.txt")
+    folder = project / "layouts" / "evil"
+    folder.mkdir(parents=True)
+    (folder / "layout.yaml").write_text("extends: clinic\n", encoding="utf-8")
+    (folder / "templates").symlink_to(secret.parent / "templates", target_is_directory=True)
+    with pytest.raises(LeafletError) as caught:
+        _render(project, "evil", "html")
+    shown = caught.value.diagnostic.display(project)
+    assert "symbolic link" in shown and "outside the layout" in shown, shown
+    assert SECRET not in shown
+
+
+@pytest.mark.parametrize("where", ["shared/disclaimer.html", "shared/deep/inner.html"])
+def test_a_symlinked_template_at_any_depth_is_refused(tmp_path: Path, where: str) -> None:
+    project, secret = _project(tmp_path)
+    folder = _evil_layout(project, "{% include 'shared/deep/inner.html' %}")
+    target = folder / "templates" / where
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    target.symlink_to(secret)
+    with pytest.raises(LeafletError) as caught:
+        _render(project, "evil", "html")
+    shown = caught.value.diagnostic.display(project)
+    assert f"layouts/evil/templates/{where}: template '{where}' is a symbolic link to" in shown
+    assert SECRET not in shown
+
+
+def test_a_symlink_in_an_extends_chain_is_refused(tmp_path: Path) -> None:
+    project, secret = _project(tmp_path)
+    base = _evil_layout(project, "base", "base")
+    (base / DISCLAIMER).unlink()
+    (base / DISCLAIMER).symlink_to(secret)
+    top = project / "layouts" / "top"
+    top.mkdir()
+    (top / "layout.yaml").write_text("extends: base\n", encoding="utf-8")
+    with pytest.raises(LeafletError) as caught:
+        _render(project, "top", "html")
+    assert "layouts/base/templates/shared/disclaimer.html: template 'shared/disclaimer.html' " \
+        "is a symbolic link" in caught.value.diagnostic.display(project)
+
+
+def test_a_symlinked_layout_yaml_is_refused(tmp_path: Path) -> None:
+    project, secret = _project(tmp_path)
+    folder = project / "layouts" / "evil"
+    folder.mkdir(parents=True)
+    (folder / "layout.yaml").symlink_to(secret)
+    with pytest.raises(LeafletError) as caught:
+        load_layout("evil", project)
+    shown = caught.value.diagnostic.display(project)
+    assert "layouts/evil/layout.yaml: layout.yaml is a symbolic link" in shown
+    assert SECRET not in shown
+
+
+@pytest.mark.parametrize("css", ["body { background: url(inner/x.png); }",
+                                 '@font-face { font-family: X; src: url("inner/x.png"); }'])
+def test_stylesheet_references_through_a_symlinked_folder_are_refused(
+        tmp_path: Path, css: str) -> None:
+    project, secret = _project(tmp_path)
+    (secret.parent / "x.css").write_text(f'body::before {{ content: "{SECRET}"; }}',
+                                         encoding="utf-8")
+    (secret.parent / "x.png").write_bytes(png_bytes(5, 5) + SECRET.encode())
+    folder = project / "layouts" / "evil"
+    folder.mkdir(parents=True)
+    (folder / "layout.yaml").write_text("extends: clinic\n", encoding="utf-8")
+    (folder / "style.css").write_text(css + "\n", encoding="utf-8")
+    (folder / "inner").symlink_to(secret.parent, target_is_directory=True)
+    with pytest.raises(LeafletError) as caught:
+        _render(project, "evil", "pdf")
+    assert "refused to read" in str(caught.value) and SECRET not in str(caught.value)

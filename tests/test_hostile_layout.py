@@ -237,3 +237,243 @@ def test_stylesheet_references_through_a_symlinked_folder_are_refused(
     with pytest.raises(LeafletError) as caught:
         _render(project, "evil", "pdf")
     assert "refused to read" in str(caught.value) and SECRET not in str(caught.value)
+
+
+# --- nothing remote, nothing private in the outputs (item 12) ------------------------------------
+
+REMOTE = "https://tracker.example/p"
+REMOTE_IN_TEMPLATES = [
+    f'<img src="{REMOTE}.png" alt=""/>',
+    f'<link rel="stylesheet" href="{REMOTE}.css"/>',
+    f'<img src="x.png" srcset="x.png 1x, {REMOTE}.png 2x" alt=""/>',
+    f'<p style="background: \\75rl({REMOTE}.png)">x</p>',
+    f'<div style=\'background-image: image-set("{REMOTE}.png" 1x)\'>x</div>',
+    f'<style>@import "{REMOTE}.css";</style>',
+    "<style>@font-face { font-family: X; src: url(//tracker.example/f.woff); }</style>",
+    f'<video poster="{REMOTE}.png"></video>',
+    f'<meta http-equiv="refresh" content="0;url={REMOTE}"/>',
+    "<script>fetch('x')</script>",
+    '<iframe src="x.html"></iframe>',
+    '<a href="javascript:alert(1)">x</a>',
+    '<p onclick="x()">x</p>',
+]
+
+
+@pytest.mark.parametrize("markup", REMOTE_IN_TEMPLATES)
+def test_a_remote_address_or_script_in_a_template_is_a_layout_error(
+        hostile: tuple[Path, Path], markup: str) -> None:
+    project, _ = hostile
+    name = f"remote{REMOTE_IN_TEMPLATES.index(markup)}"
+    _evil_layout(project, markup, name)
+    for fmt in ("html", "epub", "pdf"):
+        with pytest.raises(LeafletError) as caught:
+            _render(project, name, fmt)
+        shown = caught.value.diagnostic.display(project)
+        assert shown.startswith(f"layouts/{name}/{DISCLAIMER}:2: "), (fmt, shown)
+
+
+def test_a_remote_address_built_from_pieces_is_still_refused(hostile: tuple[Path, Path]) -> None:
+    project, _ = hostile
+    _evil_layout(project, "<img src=\"{{ 'htt' ~ 'ps://tracker.example/p.png' }}\" alt=\"\"/>",
+                 "pieces")
+    with pytest.raises(LeafletError) as caught:
+        _render(project, "pieces", "html")
+    assert "https://tracker.example/p.png" in caught.value.message
+    assert caught.value.diagnostic.display(project).startswith("layouts/pieces: ")
+
+
+@pytest.mark.parametrize(("css", "line"), [
+    (f"body {{ color: red; }}\n.x {{ background: \\75rl({REMOTE}.png); }}\n", 2),
+    (f'.x {{ background-image: image-set("{REMOTE}.png" 1x, "a.png" 2x); }}\n', 1),
+    (f'/* shared */\n\n@import "{REMOTE}.css";\n', 3),
+    (f"@font-face {{ font-family: X;\n  src: url('{REMOTE}.woff') format('woff'); }}\n", 2),
+    (f".x {{ background: U\\52L({REMOTE}.png); }}\n", 1),
+])
+def test_remote_addresses_in_layout_css_are_refused_with_their_line(
+        hostile: tuple[Path, Path], css: str, line: int) -> None:
+    project, _ = hostile
+    folder = project / "layouts" / f"css{line}{len(css)}"
+    folder.mkdir(parents=True)
+    (folder / "layout.yaml").write_text("extends: clinic\n", encoding="utf-8")
+    (folder / "style.css").write_text(css, encoding="utf-8")
+    for fmt in ("html", "epub"):
+        with pytest.raises(LeafletError) as caught:
+            _render(project, folder.name, fmt)
+        assert caught.value.diagnostic.display(project).startswith(
+            f"layouts/{folder.name}/style.css:{line}: stylesheet refers to"), fmt
+
+
+def _system_font_family() -> str:
+    """A font family installed on this machine that the package does not ship."""
+    import subprocess
+
+    from leaflet_builder.render.fonts import PACKAGED_FAMILIES
+    from tests.helpers import require_tool
+
+    fc_list = require_tool("fc-list")
+    listed = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    families = sorted({name.split(",")[0].strip() for name in listed} - set(PACKAGED_FAMILIES)
+                      - {""})
+    if not families:
+        pytest.skip("no system font is installed, so none could leak into a PDF")
+    return "DejaVu Serif" if "DejaVu Serif" in families else families[0]
+
+
+def test_a_system_font_named_by_a_layout_is_never_embedded(hostile: tuple[Path, Path]) -> None:
+    import io
+
+    import pikepdf
+
+    from leaflet_builder.render.fonts import PACKAGED_FAMILIES
+
+    project, _ = hostile
+    family = _system_font_family()
+    folder = project / "layouts" / "sysfont"
+    folder.mkdir(parents=True)
+    (folder / "layout.yaml").write_text("extends: clinic\n", encoding="utf-8")
+    (folder / "style.css").write_text(
+        f'body, h1, h2, p, li {{ font-family: "{family}", serif !important; }}\n'
+        "code { font-family: monospace; }\n", encoding="utf-8")
+    pdf = pikepdf.open(io.BytesIO(_render(project, "sysfont", "pdf")))
+    names = {str(obj.get("/BaseFont")).split("+")[-1].lstrip("/") for obj in pdf.objects
+             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font
+             and "/BaseFont" in obj}
+    packaged = tuple(name.replace(" ", "-") for name in PACKAGED_FAMILIES)
+    assert names and all(name.startswith(packaged) for name in names), (family, names)
+
+
+MARKERS = {
+    "description": "EXIF-DESCRIPTION-7f3a", "comment": "JPEG-COMMENT-7f3a", "xmp": "XMP-7f3a",
+    "text": "PNG-TEXT-7f3a", "itxt": "PNG-ITXT-7f3a", "ztxt": "PNG-ZTXT-7f3a",
+    "trailer": "AFTER-IEND-7f3a", "make": "WARD-PHONE-7f3a",
+}
+
+
+def _photo_with_metadata() -> bytes:
+    """A JPEG as a phone takes it: EXIF with a GPS position, XMP and a comment."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 20), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010E] = MARKERS["description"]
+    exif[0x010F] = MARKERS["make"]
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.0)})
+    out = io.BytesIO()
+    xmp = f'<x:xmpmeta xmlns:x="adobe:ns:meta/">{MARKERS["xmp"]}</x:xmpmeta>'.encode()
+    image.save(out, "JPEG", exif=exif, comment=MARKERS["comment"], xmp=xmp)
+    return out.getvalue()
+
+
+def _png_with_metadata() -> bytes:
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", MARKERS["text"])
+    info.add_itxt("Description", MARKERS["itxt"])
+    info.add_text("Location", MARKERS["ztxt"], zip=True)
+    exif = Image.Exif()
+    exif[0x010F] = MARKERS["make"]
+    out = io.BytesIO()
+    Image.new("RGB", (30, 30), (0, 94, 184)).save(out, "PNG", pnginfo=info, exif=exif)
+    return out.getvalue() + MARKERS["trailer"].encode()
+
+
+def _rotated_photo() -> bytes:
+    """40x20 stored, red left half and blue right half, EXIF orientation 6 (turn 90° clockwise)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 20), (0, 0, 255))
+    image.paste((255, 0, 0), (0, 0, 20, 20))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=95)
+    return out.getvalue()
+
+
+def _images_in(path: Path) -> list[bytes]:
+    """Every picture an output holds, as its bytes (data URIs, ZIP members)."""
+    import base64
+    import re
+    import zipfile
+
+    data = path.read_bytes()
+    if path.suffix == ".html":
+        return [base64.b64decode(m) for m in
+                re.findall(rb'src="data:image/(?:png|jpeg);base64,([^"]+)"', data)]
+    if path.suffix in (".docx", ".epub"):
+        with zipfile.ZipFile(path) as archive:
+            return [archive.read(n) for n in archive.namelist()
+                    if n.lower().endswith((".png", ".jpg", ".jpeg"))
+                    and "cover" not in n.rsplit("/", 1)[-1]]
+    return []
+
+
+def test_image_metadata_never_reaches_an_output(tmp_path: Path) -> None:
+    import io
+
+    import pikepdf
+    from PIL import Image
+
+    project = tmp_path / "project"
+    make_project(project, {"photo": leaflet_text(
+        "## Where\n\n![A ward](images/ward.jpg)\n\n![A chart](images/chart.png)\n",
+        image={"src": "images/ward.jpg", "alt": "Ward"})},
+        booklets={"guide": {"title": "Guide", "leaflets": ["photo"],
+                            "cover": {"src": "images/chart.png", "alt": "Chart"}}},
+        files={"images/ward.jpg": _photo_with_metadata(),
+               "images/chart.png": _png_with_metadata()})
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    outputs = [p for p in (project / "dist").rglob("*") if p.suffix in
+               (".html", ".docx", ".epub", ".pdf")]
+    assert {p.suffix for p in outputs} == {".html", ".docx", ".epub", ".pdf"}
+    for path in outputs:
+        blobs = [path.read_bytes()]
+        if path.suffix == ".pdf":
+            with pikepdf.open(path) as pdf:
+                blobs += [obj.read_raw_bytes() for obj in pdf.objects
+                          if isinstance(obj, pikepdf.Stream)]
+        images = _images_in(path)
+        assert path.suffix == ".pdf" or images, path
+        for blob in blobs + images:
+            for marker in MARKERS.values():
+                assert marker.encode() not in blob, (path, marker)
+        for data in images:
+            with Image.open(io.BytesIO(data)) as image:
+                assert not image.getexif(), path
+                assert not image.getexif().get_ifd(0x8825), path
+                leaked = set(image.info) & {"exif", "xmp", "comment", "Comment", "Description",
+                                            "Location", "XML:com.adobe.xmp"}
+                assert not leaked, (path, leaked)
+                image.load()  # the pixels are whole
+
+
+def test_a_rotated_photo_is_turned_upright_before_its_exif_is_dropped(tmp_path: Path) -> None:
+    import io
+
+    import docx
+    from PIL import Image
+
+    project = tmp_path / "project"
+    make_project(project, {"photo": leaflet_text("![A chart](images/turned.jpg)\n")},
+                 files={"images/turned.jpg": _rotated_photo()})
+    result = run_cli("build", "--format", "html", "--format", "docx", cwd=project)
+    assert result.returncode == 0, result.stderr
+    [data] = _images_in(project / "dist" / "clinic" / "photo.html")
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (20, 40)
+        rgb = image.convert("RGB")
+        top, bottom = rgb.getpixel((10, 5)), rgb.getpixel((10, 35))
+    assert top[0] > 200 and top[2] < 60, top  # the red half is on top, as the phone showed it
+    assert bottom[2] > 200 and bottom[0] < 60, bottom
+    shape = docx.Document(str(project / "dist" / "clinic" / "photo.docx")).inline_shapes[0]
+    assert shape.height > shape.width  # upright in Word too, not squashed into the old shape

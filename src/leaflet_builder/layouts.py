@@ -19,6 +19,7 @@ from jinja2 import (
 )
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.layout_urls import check_stylesheet_references
 from leaflet_builder.template_sandbox import LayoutSandbox
 
 LAYOUT_FILE = "layout.yaml"
@@ -26,11 +27,6 @@ LAYOUT_FILE = "layout.yaml"
 DEFAULT_CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Important"}
 # a layout name becomes a folder name under --out: letters, digits, hyphens, underscores only
 LAYOUT_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,63})$")
-# url(...) and @import targets in a layout stylesheet
-_CSS_REFERENCE_RE = re.compile(
-    r"""url\(\s*(?P<q>['"]?)(?P<url>.*?)(?P=q)\s*\)|@import\s+(?P<q2>['"])(?P<url2>.*?)(?P=q2)""",
-    re.IGNORECASE | re.DOTALL,
-)
 
 
 def builtin_layouts_dir() -> Path:
@@ -138,26 +134,6 @@ def _find_layout_folder(name: str, project_root: Path | None) -> Path | None:
                                                    "into the project instead of linking to it")
             return folder
     return None
-
-
-def check_stylesheet_references(css: str, path: Path) -> None:
-    """Layout CSS may refer only to files beside it: no URLs, absolute paths or `..` escapes.
-
-    WeasyPrint's fetcher refuses those anyway; refusing them here too gives the layout author
-    a message with a line instead of a silently missing background or font, and keeps remote
-    references out of HTML and EPUB outputs, where a reader's device would fetch them.
-    """
-    for match in _CSS_REFERENCE_RE.finditer(css):
-        url = (match.group("url") or match.group("url2") or "").strip()
-        lowered = url.lower()
-        if not url or lowered.startswith("data:") or url.startswith("#"):
-            continue
-        parts = url.replace("\\", "/").split("/")
-        if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or url.startswith(("/", "\\")) or ".." in parts:
-            line = css.count("\n", 0, match.start()) + 1
-            raise LeafletError(path, line, f"stylesheet refers to '{url}' — a layout may only use "
-                                           "files inside its own folder (no web addresses, file: "
-                                           "URLs, absolute paths or '..')")
 
 
 def _format_date(day: Any) -> str:

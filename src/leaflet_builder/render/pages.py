@@ -10,6 +10,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.layout_urls import check_page
 from leaflet_builder.layouts import LinkedTemplate
 from leaflet_builder.model import Leaflet
 from leaflet_builder.render import RenderContext
@@ -35,9 +36,11 @@ def render_template(ctx: RenderContext, name: str, view: dict[str, Any]) -> str:
     """
     data = template_data(view)
     try:
-        return ctx.layout.env.get_template(name).render(data)
+        page = ctx.layout.env.get_template(name).render(data)
     except TemplateError as exc:
         raise _layout_error(ctx, name, exc) from None
+    check_page(page, ctx.layout.folders, name)  # nothing remote for a reader's device to fetch
+    return page
 
 
 def _layout_error(ctx: RenderContext, name: str, exc: TemplateError) -> LeafletError:

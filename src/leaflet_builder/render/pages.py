@@ -37,26 +37,39 @@ def render_template(ctx: RenderContext, name: str, view: dict[str, Any]) -> str:
     data = template_data(view)
     try:
         page = ctx.layout.env.get_template(name).render(data)
-    except TemplateError as exc:
+    except (LeafletError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - `{{ 1/0 }}`, endless includes: the layout's mistake
         raise _layout_error(ctx, name, exc) from None
     check_page(page, ctx.layout.folders, name)  # nothing remote for a reader's device to fetch
     return page
 
 
-def _layout_error(ctx: RenderContext, name: str, exc: TemplateError) -> LeafletError:
+def _layout_error(ctx: RenderContext, name: str, exc: Exception) -> LeafletError:
     """The template file and line where rendering failed, from Jinja2's rewritten traceback."""
     path, line = ctx.layout.folders[0] / "templates" / name, 0
     if isinstance(exc, LinkedTemplate):
         return LeafletError(exc.path, 0, exc.message or "")
-    if isinstance(exc, TemplateSyntaxError) and exc.filename:
-        path, line = Path(exc.filename), exc.lineno
+    if isinstance(exc, TemplateSyntaxError):
+        # Jinja2 names the broken template but often leaves its file name out
+        broken = exc.name or name
+        path = next((folder / "templates" / broken for folder in ctx.layout.folders
+                     if (folder / "templates" / broken).is_file()), Path(exc.filename or path))
+        line = exc.lineno
     else:
-        # Jinja2 rewrites the traceback so template frames carry the template's file and line
-        roots = tuple(str(folder) for folder in ctx.layout.folders)
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.startswith(roots):
-                path, line = Path(frame.filename), frame.lineno or 0
-    message = exc.message or type(exc).__name__
+        # Jinja2 rewrites the traceback so template frames carry the template's file and line;
+        # the deepest frame in the most specific layout is the one its author wrote (an
+        # endless `extends` recursing through the built-in templates is still theirs)
+        frames = traceback.extract_tb(exc.__traceback__)
+        for folder in ctx.layout.folders:
+            own = [f for f in frames if f.filename.startswith(str(folder / "templates") + "/")]
+            if own:
+                path, line = Path(own[-1].filename), own[-1].lineno or 0
+                break
+    if isinstance(exc, TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {str(exc)[:300]}"
     if isinstance(exc, SecurityError):
         message += (" — a layout template may only read the plain data it is given (text, "
                     "numbers, dates, lists and mappings)")

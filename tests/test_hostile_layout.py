@@ -134,10 +134,11 @@ def test_plain_data_is_still_readable_by_templates(hostile: tuple[Path, Path]) -
         "{% for s in sources %}{{ s.title.lower() }} {{ s.accessed.year }} "
         "{{ s.accessed|format_date }}{% endfor %} {{ settings.items()|length > 0 }} "
         "{% for i in range(3) %}{{ loop.index }}{{ loop.cycle('a', 'b') }}{% endfor %} "
-        "{{ 'ab' * 3 }} {{ related|map(attribute='title')|join(',') }}</p>"), "plain")
+        "{{ 'ab' * 3 }} {{ related|map(attribute='title')|join(',') }} {{ meta.is_draft }} "
+        "{{ (leaflet.blocks|last).kind }} {{ (leaflet.blocks|last).src[:5] }}</p>"), "plain")
     html = _render(project, "plain", "html").decode()
     assert ("<p class='x'>A TEST LEAFLET one nhs 2026 2 January 2026 True "
-            "1a2b3a ababab </p>") in html
+            "1a2b3a ababab  True image data:</p>") in html
 
 
 def test_a_hostile_layout_fails_end_to_end_without_a_traceback(tmp_path: Path) -> None:

@@ -162,4 +162,10 @@ def _fields(node: Any, target: PageTarget | None) -> dict[str, Any]:
     kind = getattr(node, "kind", None)
     if isinstance(kind, str):
         data["kind"] = kind
+    # computed yes/no facts (`meta.is_draft`, `booklet.is_rtl`) are data too
+    for name, member in vars(type(node)).items():
+        if isinstance(member, property):
+            value = getattr(node, name)
+            if isinstance(value, _PLAIN):
+                data[name] = value
     return data

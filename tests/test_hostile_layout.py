@@ -478,3 +478,37 @@ def test_a_rotated_photo_is_turned_upright_before_its_exif_is_dropped(tmp_path: 
     assert bottom[2] > 200 and bottom[0] < 60, bottom
     shape = docx.Document(str(project / "dist" / "clinic" / "photo.docx")).inline_shapes[0]
     assert shape.height > shape.width  # upright in Word too, not squashed into the old shape
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "progressive", "PNG", "PNG-P"])
+def test_stripping_metadata_keeps_pixels_and_colour_profile(kind: str) -> None:
+    import io
+
+    from PIL import Image, ImageCms
+
+    from leaflet_builder.source.image_meta import strip_metadata
+
+    image = Image.radial_gradient("L").resize((64, 48)).convert("RGB")
+    if kind == "PNG-P":
+        image = image.convert("P")
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    exif = Image.Exif()
+    exif[0x010E] = MARKERS["description"]
+    out = io.BytesIO()
+    if kind in ("JPEG", "progressive"):
+        image.save(out, "JPEG", exif=exif, icc_profile=icc, comment=MARKERS["comment"],
+                   progressive=kind == "progressive", quality=90)
+    else:
+        image.save(out, "PNG", exif=exif, icc_profile=icc, transparency=0 if kind == "PNG-P"
+                   else None)
+    original = out.getvalue() + MARKERS["trailer"].encode()
+    stripped = strip_metadata(original)
+    for marker in MARKERS.values():
+        assert marker.encode() not in stripped
+    with Image.open(io.BytesIO(original)) as before, Image.open(io.BytesIO(stripped)) as after:
+        assert after.format == before.format and after.size == before.size
+        assert after.info.get("icc_profile") == icc
+        assert not after.getexif()
+        assert after.tobytes() == before.tobytes()  # not re-encoded: the very same pixels
+        if kind == "PNG-P":
+            assert after.info.get("transparency") == 0

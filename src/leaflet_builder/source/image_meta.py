@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import struct
+from typing import Any
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # PNG chunks that affect how the pixels look; everything else (tEXt, zTXt, iTXt, eXIf, tIME,
@@ -45,15 +46,23 @@ def oriented_size(width: int, height: int, orientation: int | None) -> tuple[int
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
+def exif_orientation(image: Any) -> int | None:
+    """A Pillow image's EXIF orientation (1–8), or None when it has none or it is unreadable."""
+    try:
+        value = image.getexif().get(EXIF_ORIENTATION)
+    except Exception:  # noqa: BLE001 - damaged EXIF: nothing to turn; the reader checks the rest
+        return None
+    return int(value) if isinstance(value, int) else None
+
+
 def _orientation(data: bytes) -> int | None:
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as image:
-            value = image.getexif().get(EXIF_ORIENTATION)
-    except Exception:  # noqa: BLE001 - unreadable EXIF: nothing to turn; the reader checks the rest
+            return exif_orientation(image)
+    except Exception:  # noqa: BLE001 - not a picture Pillow reads: the reader reports it
         return None
-    return int(value) if isinstance(value, int) else None
 
 
 def _upright(data: bytes) -> bytes:

@@ -163,7 +163,7 @@ class _PageReferences(HTMLParser):
 
     def _check_fetched(self, name: str, value: str) -> None:
         if local_reference_problem(value):
-            self._flag(f"makes {name} fetch", value)
+            self._flag(f"has a {name} attribute of", value)
 
     def _check_css(self, css: str) -> None:
         for url, _ in css_references(css):

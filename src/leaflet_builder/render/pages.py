@@ -6,7 +6,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from leaflet_builder.errors import LeafletError
@@ -70,6 +70,9 @@ def _layout_error(ctx: RenderContext, name: str, exc: Exception) -> LeafletError
         message = exc.message or type(exc).__name__
     else:
         message = f"{type(exc).__name__}: {str(exc)[:300]}"
+    if isinstance(exc, UndefinedError):
+        message += (" — templates are given plain data only; the README's Layouts section "
+                    "lists what they get")
     if isinstance(exc, SecurityError):
         message += (" — a layout template may only read the plain data it is given (text, "
                     "numbers, dates, lists and mappings)")

@@ -6,6 +6,7 @@ EPUB include them, and DOCX renders the same templates and converts their small 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
@@ -145,6 +146,11 @@ def _plain(value: Any, target: PageTarget | None) -> Any:
         data = _fields(value, target)
         if isinstance(value, Link):
             data["href"] = target.link_href(value)
+        elif isinstance(value, HeroImage):
+            # the hero is shown only where a format packages it (an EPUB does not): elsewhere
+            # it has no `src`, and a template asking for one fails loudly (StrictUndefined)
+            with contextlib.suppress(KeyError):
+                data["src"] = target.image_src(value.asset)
         else:
             data["src"] = target.image_src(value.asset)
         return data

@@ -93,6 +93,13 @@ PAYLOADS = [
     "{{ 'x'|indent(10**9, true) }}",
     "{{ [1]|batch(10**9, 'x')|list }}",
     "{{ range(10**9)|list }}",
+    ("{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}"
+    "{% endmacro %}{{ d('x', 40) }}"),
+    ("{% macro d(s, n) %}{% if n %}{{ d('%s%s' % (s, s), n - 1) }}{% else %}{{ s|length }}"
+    "{% endif %}{% endmacro %}{{ d('x', 40) }}"),
+    ("{% macro d(s, n) %}{% if n %}{{ d([s, s]|join, n - 1) }}{% else %}{{ s|length }}{% endif %}"
+    "{% endmacro %}{{ d('x', 40) }}"),
+    "{{ 'x'|replace('x', 'x' * 9999)|replace('x', 'x' * 9999)|replace('x', 'x' * 9999) }}",
     "{% for b in leaflet.blocks %}{{ b.asset.read_bytes() }}{% endfor %}",
     "{% set f = leaflet.path %}{{ f.read_bytes() }}",
     "{{ leaflet|attr('path') }}",

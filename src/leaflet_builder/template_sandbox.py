@@ -9,7 +9,8 @@ walls, each enough on its own:
 2. this environment allows attribute access and calls on an allow-list of plain types and
    harmless methods, refuses everything else (`SecurityError`, reported with the template's
    line), and bounds the cheap ways to make a huge string or list (`'x' * 10**10`,
-   `'%099999999d' % 1`, `|center(10**9)`, `|batch(10**9, 'x')`).
+   `'%099999999d' % 1`, `|center(10**9)`, `|batch(10**9, 'x')`, and a recursive macro
+   doubling a string with `~`, `%`, `|join` or `|replace`).
 
 Loops are bounded by the sandbox's `range` (MAX_RANGE); what is left (deep recursion of macros)
 is bounded by the render time limit and the workers' memory limit.
@@ -22,13 +23,17 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jinja2 import Undefined
+from jinja2 import Undefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import BlockReference, LoopContext, Macro
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, safe_range
 
-# the largest string or list one template operation may make (a whole leaflet is far smaller)
+# the largest repeat count, width or range one template operation may ask for
 MAX_TEMPLATE_SIZE = 100_000
+# the longest string a template may build by joining (`~`, `%`, |join, |replace): far above any
+# leaflet, far below what would exhaust memory when a recursive macro doubles a string each call
+MAX_TEMPLATE_STRING = 10_000_000
 # string methods a template may call: none reads outside itself or grows without bound
 _STR_METHODS = frozenset({
     "lower", "upper", "title", "capitalize", "casefold", "strip", "lstrip", "rstrip", "split",
@@ -47,6 +52,10 @@ _UNSAFE_GLOBALS = ("namespace", "cycler", "joiner", "lipsum")
 _PERCENT_WIDTH_RE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
+class TemplateTooLarge(SecurityError):
+    """A template asked for a string, list or number too large to make."""
+
+
 def _allowed_attribute(obj: Any, attr: str) -> bool:
     if attr.startswith("_"):
         return False
@@ -61,18 +70,41 @@ def _allowed_attribute(obj: Any, attr: str) -> bool:
     return False
 
 
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compiles `a ~ b` so that its result goes through `environment.bounded` (a size check).
+
+    Jinja2 joins with a plain function the sandbox never sees; without this, a recursive macro
+    doubling a string at each call (`m(s ~ s)`) fills the memory in 40 calls.
+    """
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.bounded(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
 class LayoutSandbox(ImmutableSandboxedEnvironment):
     """An immutable sandbox that lets templates read plain data and call nothing else."""
 
     intercepted_binops = frozenset({"*", "**", "%"})
+    code_generator_class = _BoundedCodeGenerator
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in _UNSAFE_GLOBALS:
             self.globals.pop(name, None)
         self.globals["range"] = _bounded_range
-        for name in ("center", "indent", "batch", "slice", "wordwrap", "truncate", "format"):
+        for name in ("center", "indent", "batch", "slice", "wordwrap", "truncate", "format",
+                     "join", "replace"):
             self.filters[name] = _bounded_filter(name, self.filters[name])
+
+    @staticmethod
+    def bounded(value: Any) -> Any:
+        """`value` when it is a string of at most MAX_TEMPLATE_STRING characters; else refused."""
+        if isinstance(value, str) and len(value) > MAX_TEMPLATE_STRING:
+            raise TemplateTooLarge(f"a template built a string of {len(value)} characters "
+                                f"(at most {MAX_TEMPLATE_STRING})")
+        return value
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # a mapping's own keys win over its methods: `meta.items` is the data, not dict.items
@@ -103,10 +135,10 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
             _check_repeat(right, left)
         elif operator_ == "**" and isinstance(left, (int, float)) and isinstance(right, int) \
                 and abs(right) > 64 and abs(left) > 1:
-            raise SecurityError(f"{left!r} ** {right!r} is too large for a template")
+            raise TemplateTooLarge(f"{left!r} ** {right!r} is too large for a template")
         elif operator_ == "%" and isinstance(left, str):
             _check_percent_format(left)
-        return super().call_binop(context, operator_, left, right)
+        return self.bounded(super().call_binop(context, operator_, left, right))
 
 
 def _bounded_range(*args: int) -> range:
@@ -114,21 +146,29 @@ def _bounded_range(*args: int) -> range:
     try:
         return safe_range(*args)
     except OverflowError:
-        raise SecurityError(f"range{args!r} is longer than {MAX_RANGE} items") from None
+        raise TemplateTooLarge(f"range{args!r} is longer than {MAX_RANGE} items") from None
 
 
 def _check_repeat(sequence: Any, times: Any) -> None:
     if isinstance(sequence, (str, list, tuple)) and isinstance(times, int) and \
             len(sequence) * times > MAX_TEMPLATE_SIZE:
-        raise SecurityError(f"repeating a {type(sequence).__name__} {times} times would be "
+        raise TemplateTooLarge(f"repeating a {type(sequence).__name__} {times} times would be "
                             f"larger than {MAX_TEMPLATE_SIZE} items")
+
+
+def _check_replace(text: Any = "", old: Any = "", new: Any = "") -> None:
+    """Refuse a `|replace` whose result would pass MAX_TEMPLATE_STRING (checked before it is made)."""
+    text, old, new = str(text), str(old), str(new)
+    times = text.count(old) if old else len(text) + 1
+    if len(text) + times * len(new) > MAX_TEMPLATE_STRING:
+        raise TemplateTooLarge(f"|replace would build a string over {MAX_TEMPLATE_STRING} characters")
 
 
 def _check_percent_format(fmt: str) -> None:
     for match in _PERCENT_WIDTH_RE.finditer(fmt):
         for number in match.groups():
             if number == "*" or (number and int(number) > 1000):
-                raise SecurityError(f"the format '{match.group(0)}' is too wide for a template")
+                raise TemplateTooLarge(f"the format '{match.group(0)}' is too wide for a template")
 
 
 def _bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
@@ -138,11 +178,13 @@ def _bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., An
         values = [*args[1:], *kwargs.values()] if not isinstance(args[0], Undefined) else []
         if name == "format" and isinstance(args[0], str):
             _check_percent_format(args[0])
+        if name == "replace":
+            _check_replace(*args[1:4])
         for value in values:
             if isinstance(value, int) and not isinstance(value, bool) and \
                     abs(value) > MAX_TEMPLATE_SIZE:
-                raise SecurityError(f"|{name}({value}) is too large for a template")
-        return original(*args, **kwargs)
+                raise TemplateTooLarge(f"|{name}({value}) is too large for a template")
+        return LayoutSandbox.bounded(original(*args, **kwargs))
 
     # Jinja2 passes the environment or context to filters marked so; keep the marks
     for mark in ("jinja_pass_arg",):

@@ -15,6 +15,7 @@ from leaflet_builder.layouts import LinkedTemplate
 from leaflet_builder.model import Leaflet
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.shared import PageTarget, leaflet_view, template_data
+from leaflet_builder.template_sandbox import TemplateTooLarge
 
 
 def render_leaflet_page(
@@ -73,7 +74,9 @@ def _layout_error(ctx: RenderContext, name: str, exc: Exception) -> LeafletError
     if isinstance(exc, UndefinedError):
         message += (" — templates are given plain data only; the README's Layouts section "
                     "lists what they get")
-    if isinstance(exc, SecurityError):
+    if isinstance(exc, TemplateTooLarge):
+        message += " — a layout template must not build text or lists of that size"
+    elif isinstance(exc, SecurityError):
         message += (" — a layout template may only read the plain data it is given (text, "
                     "numbers, dates, lists and mappings)")
     return LeafletError(path, line, f"layout '{ctx.layout.name}': template error: {message}")

@@ -73,7 +73,10 @@ class Asset:
     height: int
 
     def read_bytes(self) -> bytes:
-        return self.path.read_bytes()
+        """The picture as every format embeds it: pixels and colour profile, no metadata."""
+        from leaflet_builder.source.image_meta import strip_metadata
+
+        return strip_metadata(self.path.read_bytes())
 
 
 @dataclass(frozen=True)

@@ -125,9 +125,11 @@ def _render_book(book: _Book, ctx: RenderContext, source: Any) -> bytes:
     organisation = ctx.settings.organisation or ""
     common = {
         "lang": book.language, "dir": "rtl" if book.rtl else "ltr",
-        "stylesheet_links": list(STYLESHEETS), "book": book, "settings": ctx.settings,
+        "stylesheet_links": list(STYLESHEETS), "settings": ctx.settings,
+        "book": {"kind": book.kind, "slug": book.slug, "title": book.title,
+                 "subtitle": book.subtitle, "language": book.language},
         "organisation": organisation, "is_draft": is_draft, "draft_label": DRAFT_LABEL,
-        "format_date": format_date, "guide_texts": guide_texts(ctx.settings),
+        "guide_texts": guide_texts(ctx.settings),
     }
     cover_src, cover_bytes, cover_type, alt = _cover(book, ctx, is_draft)
     pages: list[_Page] = [_Page("cover", "cover.xhtml", book.title, _frame(

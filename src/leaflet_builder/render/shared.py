@@ -6,11 +6,16 @@ EPUB include them, and DOCX renders the same templates and converts their small 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
+
+from markupsafe import Markup
 
 from leaflet_builder.model import (
     Asset,
@@ -121,7 +126,6 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "reviewed": format_date(meta.reviewed),
         "review_due": format_date(meta.review_due),
         "sources": meta.sources,
-        "format_date": format_date,
         "related": [
             {"slug": slug, "title": ctx.titles.get(slug, slug), "href": target.related_href(slug)}
             for slug in meta.related
@@ -138,8 +142,11 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
 def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> dict[str, Any]:
     """The values a booklet's cover, contents and back matter use."""
     return {
-        "booklet": booklet,
-        "leaflets": leaflets,
+        "booklet": {"slug": booklet.slug, "title": booklet.title, "subtitle": booklet.subtitle,
+                    "language": booklet.language,
+                    "cover": {"alt": booklet.cover.alt} if booklet.cover else None},
+        "leaflets": [{"slug": leaflet.slug, "title": leaflet.meta.title,
+                      "status_label": status_label(leaflet)} for leaflet in leaflets],
         "lang": booklet.language,
         "dir": "rtl" if booklet.is_rtl else "ltr",
         "is_draft": any(leaflet.meta.is_draft for leaflet in leaflets),
@@ -147,7 +154,71 @@ def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) 
         "settings": ctx.settings,
         "organisation": ctx.settings.organisation or "",
         "guide_texts": guide_texts(ctx.settings),
-        "format_date": format_date,
-        "status_label": status_label,
     }
 
+
+
+# values a template may be handed as they are: immutable, no method that reaches outside
+_PLAIN = (str, int, float, bool, type(None), dt.date, dt.time)
+
+
+def template_data(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The view as plain data — strings, numbers, dates, lists and dicts — for a template.
+
+    Templates are shared between teams and as untrusted as sources: a model object, a `Path`
+    or a function in the data would let one read or write files (`leaflet.path.read_text()`).
+    Model nodes become dicts of their fields plus `kind`; a link gets its `href` and an image
+    its `src` as the target format writes them (a view's `target`); fields holding a path are
+    left out. Anything else is a programming error, raised here rather than handed over.
+    """
+    target = view.get("target")
+    page_target = target if isinstance(target, PageTarget) else None
+    return {str(key): _plain(value, page_target) for key, value in view.items()}
+
+
+def _plain(value: Any, target: PageTarget | None) -> Any:
+    if isinstance(value, Markup):
+        return value  # HTML this package rendered (a booklet's leaflet bodies)
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item, target) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, target) for item in value]
+    if isinstance(value, PageTarget):
+        return {"name": value.name, "xhtml": value.xhtml}
+    if isinstance(value, (Image, HeroImage, Link)):
+        if target is None:
+            raise TypeError(f"a {type(value).__name__} needs the view's target to become data")
+        data = _fields(value, target)
+        if isinstance(value, Link):
+            data["href"] = target.link_href(value)
+        elif isinstance(value, HeroImage):
+            # the hero is shown only where a format packages it (an EPUB does not): elsewhere
+            # it has no `src`, and a template asking for one fails loudly (StrictUndefined)
+            with contextlib.suppress(KeyError):
+                data["src"] = target.image_src(value.asset)
+        else:
+            data["src"] = target.image_src(value.asset)
+        return data
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and \
+            not isinstance(value, Asset):
+        return _fields(value, target)
+    raise TypeError(f"templates get plain data only, not {type(value).__name__}")
+
+
+def _fields(node: Any, target: PageTarget | None) -> dict[str, Any]:
+    """A dataclass's fields as data (and its `kind`), without paths and files."""
+    data = {field.name: _plain(getattr(node, field.name), target)
+            for field in dataclasses.fields(node)
+            if not isinstance(getattr(node, field.name), (PurePath, Asset))}
+    kind = getattr(node, "kind", None)
+    if isinstance(kind, str):
+        data["kind"] = kind
+    # computed yes/no facts (`meta.is_draft`, `booklet.is_rtl`) are data too
+    for name, member in vars(type(node)).items():
+        if isinstance(member, property):
+            value = getattr(node, name)
+            if isinstance(value, _PLAIN):
+                data[name] = value
+    return data

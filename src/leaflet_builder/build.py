@@ -20,10 +20,9 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaflet_builder.build_inputs import (
     STATE_FILE,
@@ -32,13 +31,18 @@ from leaflet_builder.build_inputs import (
     read_state,
     state_bytes,
 )
+from leaflet_builder.build_noop import NoopRecord
 from leaflet_builder.build_worker import OutputKind, RenderJob, RenderOutcome, Task
 from leaflet_builder.errors import Diagnostic, LeafletError
-from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
 from leaflet_builder.output_guard import check_may_write
-from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, RenderContext, get_renderer
+
+if TYPE_CHECKING:  # imported where used: a no-op build (build_noop) must not load the reader
+    from concurrent.futures import Executor
+
+    from leaflet_builder.layouts import Layout
+    from leaflet_builder.project import Project
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".leaflet-build.lock"
@@ -109,6 +113,8 @@ def plan_tasks(project: Project, layouts: list[Layout], formats: tuple[str, ...]
 
 def render_task(task: Task, project: Project, ctx: RenderContext) -> bytes:
     """Render one task in this process (for callers outside the build, e.g. checks)."""
+    from leaflet_builder.project import booklet_members
+
     renderer = get_renderer(task.format)
     if task.kind == "leaflet":
         return renderer.render_leaflet(project.leaflets[task.slug], ctx)
@@ -172,8 +178,12 @@ def build(options: BuildOptions, on_output: OnOutput | None = None,
 
 def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: Executor | None,
                   runner: Any, on_plan: Callable[[int], None] | None) -> BuildResult:
+    from leaflet_builder.layouts import load_layout
+    from leaflet_builder.project import load_project
+
     out_dir = options.out_dir
     remove_stale_temp_files(out_dir)
+    noop = NoopRecord(options)  # hashes the sources before they are read
     project = load_project(options.source_dir)
     result = BuildResult(diagnostics=list(project.diagnostics.items))
     from leaflet_builder.check.gate import apply_build_gate
@@ -188,6 +198,7 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
     except LeafletError as exc:
         result.diagnostics.append(exc.diagnostic)
         return result
+    noop.use_layouts(folder for layout in layouts for folder in layout.folders)
     previous = {str(o.get("path")): o for o in read_manifest(out_dir)}
     # outputs a killed build wrote before it could list them: they are the build's own too
     for path, entry in read_journal(out_dir).items():
@@ -260,13 +271,26 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         journal.close_and_remove()  # the manifest now lists everything it noted
     result.built.sort(key=lambda e: str(e["path"]))
     result.failed.sort()
+    noop.write(result, _next_review_due(project))
     return result
+
+
+def _next_review_due(project: Project) -> dt.date | None:
+    """The first day an approved leaflet that is not overdue today falls due (the build gate
+    then decides differently, so a no-op recorded now holds only until that day)."""
+    today = dt.date.today()
+    dates = [leaflet.meta.review_due for leaflet in project.leaflets.values()
+             if leaflet.meta.status == "approved" and leaflet.meta.review_due is not None
+             and leaflet.meta.review_due >= today]
+    return min(dates, default=None)
 
 
 def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
           build_date: dt.datetime | None, state: dict[str, dict[str, Any]],
           ) -> tuple[list[tuple[RenderJob, str]], list[tuple[Task, str]]]:
     """Split the outputs into jobs to render and outputs already up to date."""
+    from leaflet_builder.project import booklet_members
+
     glossary = glossary_terms(project.leaflets.values())
     titles = project.titles()
     printer = Fingerprinter(project.source_dir)
@@ -418,6 +442,8 @@ def remove_stale_temp_files(out_dir: Path) -> list[Path]:
 
 
 def _manifest_entry(task: Task, record: dict[str, Any], project: Project) -> dict[str, object]:
+    from leaflet_builder.project import booklet_members
+
     if task.kind == "leaflet":
         leaflet = project.leaflets[task.slug]
         status, language = leaflet.meta.status, leaflet.meta.language

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 NOOP_FILE = ".leaflet-build-noop.json"
 NOOP_VERSION = 1
+LARGEST_INPUT = 32 * 2**20  # above the reader's limits (source/files.py, source/assets.py)
 
 
 class NoopRecord:
@@ -197,8 +198,24 @@ def _tree(folder: Path) -> list[tuple[str, str | None]]:
     """(relative path, sha256) of every file under `folder`, in order; empty when it is absent."""
     if not folder.is_dir():
         return []
+    root = folder.resolve()
     files = sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts and p.is_file())
-    return [(p.relative_to(folder).as_posix(), file_sha256(p)) for p in files]
+    return [(p.relative_to(folder).as_posix(), _file_digest(p, root)) for p in files]
+
+
+def _file_digest(path: Path, root: Path) -> str | None:
+    """The file's sha256; for what the reader would refuse anyway, something cheaper.
+
+    Every file in the source folder is hashed, also those no leaflet uses, so a hostile one
+    must not make a no-op read a huge file: a link leading out of the folder counts by where
+    it points, a file over the reader's largest limit (images: 20 MB) by size and time.
+    """
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        return f"link to {os.readlink(path)}"
+    stat = path.stat()
+    if stat.st_size > LARGEST_INPUT:
+        return f"{stat.st_size} bytes, modified {stat.st_mtime_ns}"
+    return file_sha256(path)
 
 
 def _digest(*parts: Any) -> str:

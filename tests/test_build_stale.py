@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import leaflet_text, make_project, manifest, png_bytes, run_cli
 
 BUILD = ("build", "--format", "html", "--format", "epub", "-j", "1")
@@ -90,3 +92,33 @@ def test_progress_goes_to_standard_error_and_the_summary_to_standard_output(
     assert "built: clinic/alpha.html" in done.stderr and "clinic/alpha.html" not in done.stdout
     assert done.stdout.startswith("built 3 outputs in dist; 0 up to date (")
     assert len(done.stdout.splitlines()) == 1
+
+
+def test_an_output_whose_render_fails_is_kept_marked_stale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from leaflet_builder.build import BuildOptions, build
+    from leaflet_builder.build_report import summary_line
+    from leaflet_builder.render import html
+
+    source = three_leaflets(tmp_path)
+    dist = tmp_path / "dist"
+    options = BuildOptions(source, dist, formats=("html",), jobs=1)
+    assert build(options).ok
+    (source / "gamma.md").write_text(leaflet_text("Gamma text, edited.\n", title="Gamma",
+                                                  reviewed="2026-01-10"), encoding="utf-8")
+    original = html.RENDERER.render_leaflet
+
+    def broken_for_gamma(leaflet, ctx):  # type: ignore[no-untyped-def]
+        if leaflet.slug == "gamma":
+            raise RuntimeError("the renderer fell over")
+        return original(leaflet, ctx)
+
+    monkeypatch.setattr(html.RENDERER, "render_leaflet", broken_for_gamma)
+    result = build(options)
+    assert [t.slug for t in result.failed] == ["gamma"]
+    stale = stale_entries(dist)
+    assert list(stale) == ["clinic/gamma.html"]
+    assert stale["clinic/gamma.html"].startswith("rendering failed: source/gamma.md"), stale
+    assert "Gamma text." in (dist / "clinic/gamma.html").read_text()  # the earlier build's
+    assert "failed 1 leaflet (1 output kept from an earlier build, marked stale)" in \
+        summary_line(result, dist)

@@ -137,3 +137,29 @@ def test_a_review_falling_due_ends_the_no_op(tmp_path: Path,
 
     monkeypatch.setattr(build_noop, "dt", types.SimpleNamespace(date=LaterDate))
     assert quick_build(opts) is None  # the build gate must look at it again
+
+
+@pytest.mark.parametrize("damage", [
+    "{", "[]", '{"version": 1, "digest": 5}',
+    '{"version": 1, "digest": "x", "layout_folders": "clinic"}',
+])
+def test_a_damaged_record_takes_the_full_build(tmp_path: Path, damage: str) -> None:
+    project(tmp_path)
+    assert build(options(tmp_path)).ok
+    (tmp_path / "dist" / NOOP_FILE).write_text(damage)
+    assert quick_build(options(tmp_path)) is None
+
+
+def test_a_record_with_damaged_entries_takes_the_full_build(tmp_path: Path) -> None:
+    project(tmp_path)
+    assert build(options(tmp_path)).ok
+    path = tmp_path / "dist" / NOOP_FILE
+    good = json.loads(path.read_text())
+    for key, value in (("outputs", 7), ("diagnostics", [{"path": "x"}]),
+                       ("diagnostics", [{"path": "x", "line": 1, "message": "m",
+                                         "level": "error"}]),
+                       ("review_due_next", "someday")):
+        path.write_text(json.dumps({**good, key: value}))
+        assert quick_build(options(tmp_path)) is None, (key, value)
+    path.write_text(json.dumps(good))
+    assert quick_build(options(tmp_path)) is not None

@@ -86,7 +86,10 @@ def quick_build(options: BuildOptions, on_output: Callable[[Task, str], None] | 
 
     started = time.perf_counter()
     with _build_lock(options.out_dir):  # not while another build writes
-        result = _unchanged(options)
+        try:
+            result = _unchanged(options)
+        except (KeyError, TypeError, ValueError, AttributeError, OSError):
+            result = None  # a damaged record: the full build decides, and writes a new one
     if result is None:
         return None
     result.seconds = time.perf_counter() - started
@@ -128,6 +131,8 @@ def _unchanged(options: BuildOptions) -> BuildResult | None:
         up_to_date.append(entry)
     diagnostics = [Diagnostic(Location(Path(d["path"]), int(d["line"])), str(d["message"]),
                               d["level"]) for d in record.get("diagnostics", [])]
+    if any(d.level not in ("warning", "info") for d in diagnostics):
+        return None
     return BuildResult(diagnostics=diagnostics, up_to_date=up_to_date, planned=len(up_to_date))
 
 

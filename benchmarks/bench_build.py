@@ -10,7 +10,7 @@
 (d) `leaflet --help`;
 (e) peak memory (whole process tree) of 100- and 200-leaflet builds;
 (f) no-op rebuilds (nothing changed) against `leaflet --help`, interleaved in the same run: the
-    shipped project, and 1,000 generated leaflets (all formats, 4,001 outputs).
+    shipped project, and 1,000 generated leaflets (every format: 4,002 outputs).
 Not tests: the numbers depend on the machine, which the table notes.
 """
 

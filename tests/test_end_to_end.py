@@ -118,6 +118,25 @@ def test_epub_container_basics_and_booklet_nav(shipped_build: Path) -> None:
         assert PROJECT.leaflets[slug].meta.title in toc_text
 
 
+def see_running_environment(python: Path) -> None:
+    """Let a new virtual environment import the dependencies this test run has.
+
+    `--system-site-packages` gives it the *base* interpreter's packages; when the tests run in
+    a virtual environment (as the README advises) the dependencies are in that environment
+    instead. A `.pth` file adds its folders after the new environment's own, so the wheel
+    installed there is still what `import leaflet_builder` finds (a plain folder line does not
+    run the editable install's own `.pth` hooks).
+    """
+    import sysconfig
+
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    inner = subprocess.run([str(python), "-c", where], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    paths = sysconfig.get_paths()
+    folders = dict.fromkeys([paths["purelib"], paths["platlib"]])  # ordered, no repeats
+    (Path(inner) / "_test_run_packages.pth").write_text("\n".join(folders) + "\n")
+
+
 @pytest.mark.slow
 def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> None:
     """A new user's folder — no project.yaml, no layouts/ — built by a pip-installed wheel."""
@@ -137,6 +156,7 @@ def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> 
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
                    check=True, timeout=300)
     python = venv / "bin" / "python"
+    see_running_environment(python)
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
                    check=True, timeout=300)
     project = tmp_path / "newcomer"

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from leaflet_builder import __version__
+
+if TYPE_CHECKING:  # imported where used: `leaflet --help` stays quick
+    from leaflet_builder.build import BuildOptions, BuildResult
+    from leaflet_builder.build_report import BuildReporter
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -70,27 +74,22 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
           jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
           force: bool, allow_overdue: bool, memory_limit: int | None) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
-    from leaflet_builder import build_exec
+    from leaflet_builder.build import BuildOptions
+    from leaflet_builder.build_noop import quick_build
+    from leaflet_builder.build_report import BuildReporter
     from leaflet_builder.render import FORMATS
 
     _require_source(source_dir)
     _stop_on_sigterm()
-    if scheduler is None and (jobs or build_exec.default_jobs()) > 1:
-        build_exec.start_workers_early(formats or tuple(FORMATS))
-    from leaflet_builder.build import BuildOptions
-    from leaflet_builder.build import build as run_build
-    from leaflet_builder.build_report import BuildReporter
-    from leaflet_builder.errors import LeafletError
-
     options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
                            force=force, timeout=timeout or None, scheduler=scheduler,
                            allow_overdue=allow_overdue, memory_limit=memory_limit)
     try:
         with BuildReporter(_verbosity(quiet, verbose)) as reporter:
-            try:
-                result = run_build(options, on_output=reporter.output, on_plan=reporter.planned)
-            except LeafletError as exc:
-                raise click.UsageError(exc.message) from None
+            # nothing changed since a clean build: done without reading the project or a worker
+            result = quick_build(options, on_output=reporter.output, on_plan=reporter.planned)
+            if result is None:
+                result = _full_build(options, reporter)
             reporter.finished(result, out_dir)
     except OSError as exc:  # --out cannot be written at all (read-only, full): one line, no trace
         from leaflet_builder.output_guard import write_failure
@@ -99,6 +98,20 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
         click.echo(failure.diagnostic.display(), err=True)
         sys.exit(EXIT_CONTENT_ERROR)
     sys.exit(EXIT_OK if result.ok else EXIT_CONTENT_ERROR)
+
+
+def _full_build(options: BuildOptions, reporter: BuildReporter) -> BuildResult:
+    """Start the workers (their imports overlap the reading), then build what changed."""
+    from leaflet_builder import build_exec
+    from leaflet_builder.build import build as run_build
+    from leaflet_builder.errors import LeafletError
+
+    if options.scheduler is None and (options.jobs or build_exec.default_jobs()) > 1:
+        build_exec.start_workers_early(options.formats)
+    try:
+        return run_build(options, on_output=reporter.output, on_plan=reporter.planned)
+    except LeafletError as exc:
+        raise click.UsageError(exc.message) from None
 
 
 @main.command()

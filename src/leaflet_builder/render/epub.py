@@ -23,6 +23,7 @@ from lxml import etree
 
 from leaflet_builder.errors import LeafletError
 from leaflet_builder.model import (
+    UNDATED,
     Asset,
     Booklet,
     Heading,
@@ -89,6 +90,12 @@ def book_identifier(organisation: str, kind: str, slug: str) -> str:
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{organisation}/{kind}/{slug}')}"
 
 
+def _date_label(ctx: RenderContext, when: dt.datetime) -> str:
+    """The date a reader sees: none for a book whose leaflets state no date (UNDATED is for
+    the package's metadata, not a date to show a patient)."""
+    return "" if ctx.build_date is None and when <= UNDATED else format_date(when.date())
+
+
 def modified_date(ctx: RenderContext, leaflets: tuple[Leaflet, ...]) -> dt.datetime:
     """The book's date in UTC (see `output_date`), never before what a ZIP can store."""
     return max(output_date(ctx, leaflets), EPOCH_1980)
@@ -138,7 +145,7 @@ def _render_book(book: _Book, ctx: RenderContext, source: Any) -> bytes:
     if book.kind == "booklet":
         pages.append(_Page("titlepage", "titlepage.xhtml", book.title, _frame(
             ctx, "epub/titlepage.xhtml", common, page_title=book.title, page_class="titlepage",
-            body_type="frontmatter", date_label=format_date(when.date()))))
+            body_type="frontmatter", date_label=_date_label(ctx, when))))
     leaflet_pages = [_leaflet_page(leaflet, ctx, target, slugs) for leaflet in book.leaflets]
     back: list[_Page] = []
     if book.kind == "booklet":

@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from leaflet_builder.model import (
+    UNDATED,
     Asset,
     Booklet,
     HeroImage,
@@ -39,8 +40,7 @@ def output_date(ctx: RenderContext, leaflets: Iterable[Leaflet]) -> dt.datetime:
     """When an output says it was made, in UTC to the second: the build date when the build
     sets one (SOURCE_DATE_EPOCH), else its newest leaflet's date — never the clock, so
     rebuilding changes no byte."""
-    when = ctx.build_date or max((leaflet.source_date for leaflet in leaflets),
-                                 default=dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    when = ctx.build_date or max((leaflet.source_date for leaflet in leaflets), default=UNDATED)
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).replace(microsecond=0)

@@ -9,7 +9,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from leaflet_builder.errors import Diagnostic, Diagnostics, LeafletError, Level, Location
-from leaflet_builder.model import Asset, HeroImage, Leaflet, LeafletMeta, ProjectSettings, SourceRef
+from leaflet_builder.model import (
+    UNDATED,
+    Asset,
+    HeroImage,
+    Leaflet,
+    LeafletMeta,
+    ProjectSettings,
+    SourceRef,
+)
 from leaflet_builder.source.assets import resolve_asset
 from leaflet_builder.source.files import read_source_text, text_digest
 from leaflet_builder.source.markdown import parse_body
@@ -119,7 +127,7 @@ def _read_leaflet(
         field_lines=tuple((str(key[0]), line) for key, line in lines.items() if len(key) == 1),
     )
     return Leaflet(slug=slug, path=path, meta=meta, blocks=blocks,
-                   source_date=_source_date(front, path), source_digest=text_digest(text))
+                   source_date=_source_date(front), source_digest=text_digest(text))
 
 
 def _read_front_matter(
@@ -197,13 +205,14 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _source_date(front: FrontMatter, path: Path) -> dt.datetime:
-    """The date the content itself states (review, else latest source access), else the file's.
+def _source_date(front: FrontMatter) -> dt.datetime:
+    """The date the content itself states (review, else latest source access), else UNDATED.
 
-    Output dates come from here rather than the clock, so rebuilding changes nothing.
+    Output dates come from here rather than the clock, so rebuilding changes nothing. Not the
+    file's modification time: a checkout, a copy or a touch would change every output's bytes.
     """
     dates = [d for d in [front.reviewed, *(s.accessed for s in front.sources)] if d is not None]
     if dates:
         day = max(dates)
         return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.UTC)
+    return UNDATED

@@ -26,6 +26,7 @@ from leaflet_builder.render.pages import (
     render_leaflet_page,
     render_template,
 )
+from leaflet_builder.render.pdf_text import exact_text_layer
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import (
     DRAFT_MARK,
@@ -204,7 +205,8 @@ def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
     # /ID: stable for one output (same file, new version keeps its first half), per PDF spec
     identifier = hashlib.sha256(f"{meta.identity}|{when}".encode()).hexdigest()[:32].encode()
     try:
-        with _fonts_dated(meta.date):
+        # exact_text_layer: every glyph reads back as the letters it draws (WeasyPrint #2841)
+        with _fonts_dated(meta.date), exact_text_layer():
             pdf: bytes = document.write_pdf(
                 pdf_variant="pdf/ua-1", pdf_identifier=identifier, finisher=_finish,
             )

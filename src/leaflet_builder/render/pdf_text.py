@@ -205,6 +205,12 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
                 font.widths[drawn] = 0
             font.to_unicode[drawn] = text
             info.glyph = drawn
+        marks = [i for i in range(count)
+                 if glyphs.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY
+                 and font.to_unicode.get(glyphs.glyphs[i].glyph) == ""]
+        if marks and count > 1:
+            letters = [i for i in range(count) if i not in set(marks)]
+            _reorder(glyphs, count, font, font_size, letters + marks)
 
 
 def _snapshot(glyphs: Any, i: int) -> tuple[Any, ...]:
@@ -220,6 +226,52 @@ def _restore(snapshot: tuple[Any, ...]) -> None:
     info.glyph = glyph
     info.geometry.width, info.geometry.x_offset, info.geometry.y_offset = width, x_offset, y_offset
     glyphs.log_clusters[i] = cluster
+
+
+def _reorder(glyphs: Any, count: int, font: Any, font_size: float, order: list[int]) -> None:
+    """Have WeasyPrint write a run's glyphs in `order`, each exactly where it was drawn.
+
+    The glyphs that carry no text (the dots and marks of letters drawn as skeleton + dots)
+    are written after the run's letters: drawn between two letters, with their own baseline
+    shift, they made poppler and pdfplumber break the word in two ("المن اعي"). Each glyph
+    gets the offset that puts it where it was and no advance, the last one the advance that
+    ends the run where it ended, in WeasyPrint's own arithmetic for its `TJ` adjustments.
+    """
+    from weasyprint.text.ffi import FROM_UNITS, pango
+
+    if any(glyphs.glyphs[i].glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG for i in range(count)):
+        return  # a missing glyph: left as WeasyPrint draws it (reported as an error elsewhere)
+    scale = 1000 * FROM_UNITS / font_size
+    saved = [_snapshot(glyphs, i)[2:] for i in range(count)]
+
+    def step(glyph: int, width: int, x_offset: int) -> tuple[float, float]:
+        # (where the glyph is drawn from the pen, how far the pen then moves), in 1/1000 em,
+        # exactly as weasyprint.draw.text.draw_first_line writes them
+        if glyph == pango.PANGO_GLYPH_EMPTY:
+            return 0.0, width / font_size
+        offset = x_offset / font_size
+        kerning = font.widths[glyph] + offset - width * scale
+        return offset, offset + font.widths[glyph] - (int(kerning) if kerning else 0)
+
+    pen, places = 0.0, []
+    for glyph, width, x_offset, _, _ in saved:
+        at, moved = step(glyph, width, x_offset)
+        places.append(pen + at)
+        pen += moved
+    end, pen = pen, 0.0
+    for k, source in enumerate(order):
+        glyph, _, _, y_offset, cluster = saved[source]
+        info = glyphs.glyphs[k]
+        info.glyph, info.geometry.y_offset = glyph, y_offset
+        glyphs.log_clusters[k] = cluster
+        last = k == count - 1
+        if glyph == pango.PANGO_GLYPH_EMPTY:
+            info.geometry.x_offset = 0
+            info.geometry.width = round((end - pen) * font_size) if last else 0
+        else:
+            info.geometry.x_offset = round((places[source] - pen) * font_size)
+            info.geometry.width = round((end - pen) / scale) if last else 0
+        pen += step(glyph, info.geometry.width, info.geometry.x_offset)[1]
 
 
 def _share_maps(fonts: dict[Any, Any]) -> None:

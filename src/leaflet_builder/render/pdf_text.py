@@ -26,7 +26,6 @@ rather than silently writing a wrong text layer again.
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -44,22 +43,33 @@ class TextLayerPatchError(RuntimeError):
     """The installed WeasyPrint is not one this patch was written for."""
 
 
+# how one glyph id is drawn: (real glyph id, x shift, y shift in font units) for each part;
+# the first part is the one whose advance the glyph has
+Parts = tuple[tuple[int, int, int], ...]
+
+
 class _Registry:
-    """One document's aliases: per font file, (glyph id, text) -> the glyph id drawn."""
+    """One document's glyph ids, per font file.
+
+    A glyph id keeps the first text it is drawn with; the same glyph drawn for another text,
+    and a cluster of several glyphs (a letter drawn as skeleton + dots) get an alias id: a
+    glyph added to the embedded font, made of the parts it draws.
+    """
 
     def __init__(self) -> None:
-        self.ids: dict[str, dict[tuple[int, str], int]] = {}
+        self.ids: dict[str, dict[tuple[Parts, str], int]] = {}
         self.first_text: dict[str, dict[int, str]] = {}
-        self.aliases: dict[str, dict[int, int]] = {}  # alias id -> real glyph id
+        self.aliases: dict[str, dict[int, Parts]] = {}
 
-    def glyph_for(self, font: Any, glyph: int, text: str) -> int:
+    def glyph_for(self, font: Any, parts: Parts, text: str) -> int:
         ids = self.ids.setdefault(font.hash, {})
-        if (glyph, text) in ids:
-            return ids[(glyph, text)]
+        if (parts, text) in ids:
+            return ids[(parts, text)]
         first = self.first_text.setdefault(font.hash, {})
-        if glyph not in first:
+        (glyph, dx, dy), *others = parts
+        if not others and not dx and not dy and glyph not in first:
             first[glyph] = text
-            ids[(glyph, text)] = glyph
+            ids[(parts, text)] = glyph
             return glyph
         aliases = self.aliases.setdefault(font.hash, {})
         alias: int = font.glyph_count + _ALIAS_GAP + len(aliases)
@@ -67,9 +77,14 @@ class _Registry:
             raise TextLayerPatchError(
                 f'too many different texts drawn with the glyphs of "{font.family}" '
                 "for one PDF (more than the 65,536 glyph ids a font may have)")
-        aliases[alias] = glyph
-        ids[(glyph, text)] = alias
+        aliases[alias] = parts
+        ids[(parts, text)] = alias
         return alias
+
+    def parts_used(self, font: Any) -> set[int]:
+        """The real glyphs the aliases are made of (the subset must keep them)."""
+        return {glyph for parts in self.aliases.get(font.hash, {}).values()
+                for glyph, _, _ in parts}
 
 
 _ACTIVE: list[_Registry] = []
@@ -142,6 +157,8 @@ def _install() -> None:
         return original_build(pdf, fonts, *args)
 
     def clean(self: Any, to_unicode: Any, hinting: Any) -> None:
+        if _ACTIVE and to_unicode:  # the subset keeps the glyphs the aliases are made of
+            to_unicode = {**dict.fromkeys(_ACTIVE[-1].parts_used(self), ""), **to_unicode}
         original_clean(self, to_unicode, hinting)
         if _ACTIVE:
             _embed_aliases(self, _ACTIVE[-1].aliases.get(self.hash, {}))
@@ -154,7 +171,7 @@ def _install() -> None:
 
 
 def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
-    """Give each glyph of the line the glyph id whose ToUnicode entry is its own text."""
+    """Give each glyph cluster of the line one glyph id whose ToUnicode entry is its text."""
     from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
     registry = _ACTIVE[-1]
@@ -165,6 +182,9 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
         run = run.next
         glyphs = glyph_item.glyphs
         count = glyphs.num_glyphs
+        infos = [glyphs.glyphs[i] for i in range(count)]
+        if any(info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG for info in infos):
+            continue  # a missing glyph: left to WeasyPrint (reported as an error elsewhere)
         restore.extend(_snapshot(glyphs, i) for i in range(count))
         item = glyph_item.item
         clusters = [glyphs.log_clusters[i] for i in range(count)]
@@ -175,42 +195,55 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
         font, font_size = stream.add_font(pango_font)
         if pango.pango_version() < 14802 or font.png:  # as WeasyPrint's draw_first_line does
             font_size = textbox.style["font_size"]
-        # the glyph that carries a cluster's text is its widest (the letter's skeleton, not
-        # the dots or vowel marks drawn over it, which have no advance)
-        carrier: dict[int, int] = {}
-        for i in range(count):
-            width = glyphs.glyphs[i].geometry.width
-            if clusters[i] not in carrier or width > glyphs.glyphs[carrier[clusters[i]]].geometry.width:
-                carrier[clusters[i]] = i
-        for i in range(count):
-            info = glyphs.glyphs[i]
-            glyph = info.glyph
-            if glyph == pango.PANGO_GLYPH_EMPTY or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                continue  # WeasyPrint's own handling (zero width; .notdef with a warning)
-            start = clusters[i]
-            text = (utf8[item.offset + start:item.offset + ends[start]].decode()
-                    if carrier[start] == i else "")
-            drawn = registry.glyph_for(font, glyph, text)
-            # a glyph that stands for no character of its own (the dots of a letter drawn
-            # as skeleton + dots) is given no width: readers then see one letter, not a
-            # letter, a gap and an empty box (pdfplumber and poppler split words there).
-            # WeasyPrint moves the pen by Pango's advance whatever the width, so the page
-            # does not change.
-            if text:
-                pango.pango_font_get_glyph_extents(
-                    pango_font, glyph, stream.ink_rect, stream.logical_rect)
-                font.widths[drawn] = round(
-                    stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+        scale = 1000 * FROM_UNITS / font_size
+        natural: dict[int, int] = {}
+        places: list[float] = []
+        moves: list[float] = []
+        pen = 0.0
+        for info in infos:
+            # where each glyph is drawn and how far the pen moves, in 1/1000 em, in
+            # weasyprint.draw.text.draw_first_line's own arithmetic
+            geometry = info.geometry
+            if info.glyph == pango.PANGO_GLYPH_EMPTY:
+                places.append(pen)
+                moves.append(geometry.width / font_size)
             else:
-                font.widths[drawn] = 0
+                if info.glyph not in natural:
+                    pango.pango_font_get_glyph_extents(
+                        pango_font, info.glyph, stream.ink_rect, stream.logical_rect)
+                    natural[info.glyph] = round(
+                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+                offset = geometry.x_offset / font_size
+                kerning = natural[info.glyph] + offset - geometry.width * scale
+                places.append(pen + offset)
+                moves.append(offset + natural[info.glyph] - (int(kerning) if kerning else 0))
+            pen += moves[-1]
+        members: dict[int, list[int]] = {}
+        for i, info in enumerate(infos):
+            if info.glyph != pango.PANGO_GLYPH_EMPTY:
+                members.setdefault(clusters[i], []).append(i)
+        for start, indices in members.items():
+            text = utf8[item.offset + start:item.offset + ends[start]].decode()
+            # the glyph that stands for the cluster is its widest (a letter's skeleton, not
+            # the dots and vowel marks drawn on it, which have no advance)
+            carrier = max(indices, key=lambda i: (infos[i].geometry.width, -i))
+            parts = tuple(
+                (infos[i].glyph,
+                 round((places[i] - places[carrier]) * font.upem / 1000),
+                 # WeasyPrint raises a glyph by -y_offset / 1000 points
+                 round((infos[carrier].geometry.y_offset - infos[i].geometry.y_offset)
+                       / 1000 / font_size * font.upem))
+                for i in [carrier, *(i for i in indices if i != carrier)])
+            drawn = registry.glyph_for(font, parts, text)
+            font.widths[drawn] = natural[infos[carrier].glyph]
             font.to_unicode[drawn] = text
-            info.glyph = drawn
-        marks = [i for i in range(count)
-                 if glyphs.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY
-                 and font.to_unicode.get(glyphs.glyphs[i].glyph) == ""]
-        if marks and count > 1:
-            letters = [i for i in range(count) if i not in set(marks)]
-            _reorder(glyphs, count, font, font_size, letters + marks)
+            infos[carrier].glyph = drawn
+            for i in indices:
+                if i != carrier:
+                    # drawn as part of the carrier: only the pen moves, as it did
+                    infos[i].glyph = pango.PANGO_GLYPH_EMPTY
+                    infos[i].geometry.x_offset = infos[i].geometry.y_offset = 0
+                    infos[i].geometry.width = round(moves[i] * font_size)
 
 
 def _snapshot(glyphs: Any, i: int) -> tuple[Any, ...]:
@@ -226,52 +259,6 @@ def _restore(snapshot: tuple[Any, ...]) -> None:
     info.glyph = glyph
     info.geometry.width, info.geometry.x_offset, info.geometry.y_offset = width, x_offset, y_offset
     glyphs.log_clusters[i] = cluster
-
-
-def _reorder(glyphs: Any, count: int, font: Any, font_size: float, order: list[int]) -> None:
-    """Have WeasyPrint write a run's glyphs in `order`, each exactly where it was drawn.
-
-    The glyphs that carry no text (the dots and marks of letters drawn as skeleton + dots)
-    are written after the run's letters: drawn between two letters, with their own baseline
-    shift, they made poppler and pdfplumber break the word in two ("المن اعي"). Each glyph
-    gets the offset that puts it where it was and no advance, the last one the advance that
-    ends the run where it ended, in WeasyPrint's own arithmetic for its `TJ` adjustments.
-    """
-    from weasyprint.text.ffi import FROM_UNITS, pango
-
-    if any(glyphs.glyphs[i].glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG for i in range(count)):
-        return  # a missing glyph: left as WeasyPrint draws it (reported as an error elsewhere)
-    scale = 1000 * FROM_UNITS / font_size
-    saved = [_snapshot(glyphs, i)[2:] for i in range(count)]
-
-    def step(glyph: int, width: int, x_offset: int) -> tuple[float, float]:
-        # (where the glyph is drawn from the pen, how far the pen then moves), in 1/1000 em,
-        # exactly as weasyprint.draw.text.draw_first_line writes them
-        if glyph == pango.PANGO_GLYPH_EMPTY:
-            return 0.0, width / font_size
-        offset = x_offset / font_size
-        kerning = font.widths[glyph] + offset - width * scale
-        return offset, offset + font.widths[glyph] - (int(kerning) if kerning else 0)
-
-    pen, places = 0.0, []
-    for glyph, width, x_offset, _, _ in saved:
-        at, moved = step(glyph, width, x_offset)
-        places.append(pen + at)
-        pen += moved
-    end, pen = pen, 0.0
-    for k, source in enumerate(order):
-        glyph, _, _, y_offset, cluster = saved[source]
-        info = glyphs.glyphs[k]
-        info.glyph, info.geometry.y_offset = glyph, y_offset
-        glyphs.log_clusters[k] = cluster
-        last = k == count - 1
-        if glyph == pango.PANGO_GLYPH_EMPTY:
-            info.geometry.x_offset = 0
-            info.geometry.width = round((end - pen) * font_size) if last else 0
-        else:
-            info.geometry.x_offset = round((places[source] - pen) * font_size)
-            info.geometry.width = round((end - pen) / scale) if last else 0
-        pen += step(glyph, info.geometry.width, info.geometry.x_offset)[1]
 
 
 def _share_maps(fonts: dict[Any, Any]) -> None:
@@ -294,10 +281,13 @@ def _share_maps(fonts: dict[Any, Any]) -> None:
             font.widths = dict(widths)
 
 
-def _embed_aliases(font: Any, aliases: dict[int, int]) -> None:
-    """Add every alias to the (subset) font program as a copy of its real glyph."""
+def _embed_aliases(font: Any, aliases: dict[int, Parts]) -> None:
+    """Add every alias to the (subset, static) font program, drawn from its parts."""
     if not aliases:
         return
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont
 
     ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index)
@@ -306,16 +296,22 @@ def _embed_aliases(font: Any, aliases: dict[int, int]) -> None:
             f'"{font.family}" has no TrueType outlines: its shared glyphs cannot be given '
             "their own text in the PDF; use a TrueType font")
     order = list(ttfont.getGlyphOrder())
+    glyph_set = ttfont.getGlyphSet()
     glyf, hmtx = ttfont["glyf"], ttfont["hmtx"]
-    notdef = order[0]
-    last = max(aliases)
     new_order = list(order)
-    for glyph_id in range(len(order), last + 1):
+    for glyph_id in range(len(order), max(aliases) + 1):
         name = f"leaflet.alias{glyph_id}"
         # ids between the font's glyphs and the aliases draw .notdef, as a missing glyph would
-        source = order[aliases[glyph_id]] if glyph_id in aliases else notdef
-        glyf.glyphs[name] = copy.deepcopy(glyf[source])
-        hmtx.metrics[name] = hmtx.metrics[source]
+        parts = aliases.get(glyph_id, ((0, 0, 0),))
+        pen = TTGlyphPen(None)
+        for glyph, dx, dy in parts:
+            outline = DecomposingRecordingPen(glyph_set)  # a part may itself be composite
+            glyph_set[order[glyph]].draw(outline)
+            outline.replay(TransformPen(pen, (1, 0, 0, 1, dx, dy)))
+        glyf.glyphs[name] = pen.glyph()
+        glyf.glyphs[name].recalcBounds(glyf)
+        hmtx.metrics[name] = (hmtx.metrics[order[parts[0][0]]][0],
+                              getattr(glyf.glyphs[name], "xMin", 0))
         new_order.append(name)
     ttfont.setGlyphOrder(new_order)
     glyf.glyphOrder = new_order

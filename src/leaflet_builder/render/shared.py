@@ -13,6 +13,7 @@ from typing import Any
 
 from leaflet_builder.model import Asset, Booklet, Leaflet, Link, ProjectSettings
 from leaflet_builder.render import RenderContext
+from leaflet_builder.render.bidi import isolate_leaflet
 
 DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
 DRAFT_LABEL = f"{DRAFT_MARK} — not for patient use"
@@ -63,7 +64,8 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
     meta = leaflet.meta
     settings = ctx.settings
     return {
-        "leaflet": leaflet,
+        # numbers and Latin words inside Arabic read left to right (render/bidi.py)
+        "leaflet": isolate_leaflet(leaflet) if meta.is_rtl else leaflet,
         "meta": meta,
         "slug": leaflet.slug,
         "lang": meta.language,

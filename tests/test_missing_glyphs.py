@@ -21,6 +21,8 @@ MALAYALAM = "## ചികിത്സ\n\nഇമ്മ്യൂണോതെറാ
 KANNADA = "## Treatment\n\nSome words first.\n\nಚಿಕಿತ್ಸೆ ಬಗ್ಗೆ ಮಾಹಿತಿ.\n"
 ARABIC = "## العلاج\n\nالعلاج المناعي يساعد جسمك.\n"
 WELSH = "## Triniaeth\n\nMae'r driniaeth yn helpu'ch corff. Ŵyr a ŷd.\n"
+BENGALI = ("## চিকিৎসা\n\nইমিউনোথেরাপি আপনার শরীরকে ক্যান্সারের বিরুদ্ধে লড়তে সাহায্য করে। "
+           "প্রতি ৩ সপ্তাহে একবার দেওয়া হয়।\n")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "kannada": leaflet_text(KANNADA, title="Immunotherapy", language="kn"),
         "arabic": leaflet_text(ARABIC, title="العلاج المناعي", language="ar"),
         "welsh": leaflet_text(WELSH, title="Triniaeth", language="cy"),
+        "bengali": leaflet_text(BENGALI, title="ইমিউনোথেরাপি", language="bn"),
     }, project={"organisation": "Example Cancer Centre", "contact": "0100 000 0000",
                 "feedback": "a@example.org", "other_formats": "Ask us."})
     return root
@@ -54,13 +57,14 @@ def test_pdf_build_refuses_text_no_font_can_draw(project: Path) -> None:
             "glyphs for 'ಚ' (Kannada)") in result.stderr
     assert "Traceback" not in result.stderr
     built = {entry["path"] for entry in manifest(project / "dist") if entry["format"] == "pdf"}
-    assert {"clinic/arabic.pdf", "clinic/welsh.pdf"} <= built
+    assert {"clinic/arabic.pdf", "clinic/welsh.pdf", "clinic/bengali.pdf"} <= built
     assert not {"clinic/malayalam.pdf", "clinic/kannada.pdf"} & built
     # what did build is drawn from the packaged fonts only, no empty box
-    for slug in ("arabic", "welsh"):
+    for slug in ("arabic", "welsh", "bengali"):
         with pdfplumber.open(project / "dist" / "clinic" / f"{slug}.pdf") as pdf:
             fonts = {char["fontname"].split("+")[-1] for page in pdf.pages for char in page.chars}
-        assert all(name.startswith(("Atkinson-Hyperlegible", "Noto-Sans", "IBM-Plex-Mono"))
+        assert all(name.startswith(("Atkinson-Hyperlegible", "Noto-Sans", "IBM-Plex-Mono",
+                                    "Hind-Siliguri"))
                    for name in fonts), fonts
 
 
@@ -89,3 +93,36 @@ def test_script_names() -> None:
 
     assert [script_name(c) for c in "കಕ中অਕ"] == ["Malayalam", "Kannada", "CJK", "Bengali",
                                                   "Gurmukhi"]
+
+
+def test_bengali_prints_and_reads_back(project: Path) -> None:
+    """Bengali has a packaged font (Hind Siliguri): its PDF builds, embeds that font only
+    where Bengali is used, and every reader gets the source's Bengali letters back."""
+    import collections
+    import subprocess
+
+    from tests.helpers import require_tool
+
+    run_cli("build", "--format", "pdf", "--layout", "clinic", cwd=project)
+    path = project / "dist" / "clinic" / "bengali.pdf"
+    with pdfplumber.open(path) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for c in pdf.pages[0].chars
+                 if "\u0980" <= c["text"][:1] <= "\u09ff"}
+        plumber = "".join(page.extract_text() or "" for page in pdf.pages)
+    assert fonts and all(name.startswith("Hind-Siliguri") for name in fonts), fonts
+    with pdfplumber.open(project / "dist" / "clinic" / "welsh.pdf") as pdf:
+        assert not any("Hind" in c["fontname"] for c in pdf.pages[0].chars)
+    raw = subprocess.run([require_tool("pdftotext"), "-raw", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    import pypdf
+
+    pages = len(pypdf.PdfReader(path).pages)
+    text = leaflet_text(BENGALI, title="ইমিউনোথেরাপি", language="bn").split("---\n", 2)[2]
+    expected = collections.Counter(c for c in "ইমিউনোথেরাপি" * (1 + pages) + text
+                                   if "\u0980" <= c <= "\u09ff")
+    for reader, got_text in (("pdftotext -raw", raw), ("pdfplumber", plumber),
+                             ("pypdf", "".join(p.extract_text() for p in
+                                               pypdf.PdfReader(path).pages))):
+        got = collections.Counter(c for c in got_text if "\u0980" <= c <= "\u09ff")
+        assert got == expected, (reader, "".join((got - expected).elements()),
+                                 "".join((expected - got).elements()))

@@ -130,7 +130,10 @@ def visual_lines(pdf_path: Path) -> list[str]:
 
 
 def test_pdf_shows_the_phone_number_left_to_right(dist: Path) -> None:
-    assert any(PHONE in line for line in visual_lines(dist / "ar.pdf"))
+    lines = visual_lines(dist / "ar.pdf")
+    assert any(PHONE in line for line in lines), lines
+    # the layout's English disclaimer is marked English, left to right: its full stop ends it
+    assert any(line.endswith("worries you have.") for line in lines), lines
 
 
 def test_html_and_epub_isolate_left_to_right_stretches(dist: Path) -> None:
@@ -139,6 +142,9 @@ def test_html_and_epub_isolate_left_to_right_stretches(dist: Path) -> None:
     assert root.get("dir") == "rtl"
     assert f"\u2066{PHONE}\u2069" in html
     assert "\u2066Pembrolizumab" not in html  # one word alone needs no isolate
+    disclaimer = root.find(".//p[@class='disclaimer']")
+    assert disclaimer is not None and disclaimer.get("dir") == "ltr"
+    assert disclaimer.get("lang") == "en"
     with zipfile.ZipFile(dist / "ar.epub") as book:
         pages = [book.read(name).decode() for name in book.namelist()
                  if name.endswith(".xhtml") and "nav" not in name]

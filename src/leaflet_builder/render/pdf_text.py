@@ -301,8 +301,10 @@ def _embed_aliases(font: Any, aliases: dict[int, Parts]) -> None:
     new_order = list(order)
     for glyph_id in range(len(order), max(aliases) + 1):
         name = f"leaflet.alias{glyph_id}"
-        # ids between the font's glyphs and the aliases draw .notdef, as a missing glyph would
-        parts = aliases.get(glyph_id, ((0, 0, 0),))
+        # ids between the font's glyphs and the aliases are empty, but for those WeasyPrint
+        # gave characters the font lacks: they draw .notdef, as they would have
+        missing = glyph_id in set(font.missing.values())
+        parts = aliases.get(glyph_id, ((0, 0, 0),) if missing else ())
         pen = TTGlyphPen(None)
         for glyph, dx, dy in parts:
             outline = DecomposingRecordingPen(glyph_set)  # a part may itself be composite
@@ -310,7 +312,7 @@ def _embed_aliases(font: Any, aliases: dict[int, Parts]) -> None:
             outline.replay(TransformPen(pen, (1, 0, 0, 1, dx, dy)))
         glyf.glyphs[name] = pen.glyph()
         glyf.glyphs[name].recalcBounds(glyf)
-        hmtx.metrics[name] = (hmtx.metrics[order[parts[0][0]]][0],
+        hmtx.metrics[name] = (hmtx.metrics[order[parts[0][0]]][0] if parts else 0,
                               getattr(glyf.glyphs[name], "xMin", 0))
         new_order.append(name)
     ttfont.setGlyphOrder(new_order)

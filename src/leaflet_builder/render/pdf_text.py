@@ -7,16 +7,20 @@ read back as other letters: "المخاعىي" for "المناعي". pdftotext, 
 copy-paste and screen readers all get those other words, while the page looks right — the worst
 kind of error for a patient leaflet.
 
-The fix, kept to this module and active only while our PDFs are written:
+The fix, kept to this module and active only while our PDFs are written (`exact_text_layer`):
 
-1. Before WeasyPrint draws a line, each glyph cluster's text is found from Pango's cluster
-   map: the first glyph of a cluster carries the cluster's characters, its other glyphs
-   (dots, marks) carry none.
-2. A glyph id keeps the first text it is drawn with; when the same glyph stands for another
-   text, it is drawn under a new glyph id (an *alias*) whose ToUnicode entry is that text.
-3. When the font is embedded, each alias is added to the font program as a copy of the real
-   glyph (same outline, same advance), so the page looks exactly as before.
-4. All the fonts objects WeasyPrint keeps for one font file share one ToUnicode map and one
+1. Before WeasyPrint draws a line, the glyphs of each cluster (Pango's cluster map: a letter's
+   skeleton, its dots, its vowel marks; a ligature) are drawn as *one* glyph: the widest of
+   them (the skeleton) is given an alias id whose outline is all of the cluster's glyphs at
+   their places, the others only move the pen as they did. The alias's ToUnicode entry is the
+   cluster's text, in logical order. No character with an empty text is left in the PDF:
+   pdfplumber and poppler split words at those.
+2. A glyph id keeps the first text it is drawn with; the same glyph drawn for another text
+   gets an alias too.
+3. When the font is embedded (after WeasyPrint subsets it and fixes a variable font's
+   instance), each alias is added to the font program, drawn from its parts, so the page
+   looks as before (tests/test_pdf_text_layer.py compares positions and the rendered page).
+4. All the font objects WeasyPrint keeps for one font file share one ToUnicode map and one
    width table (WeasyPrint writes the last one's for all of them).
 
 The patch checks the WeasyPrint version it was written for and fails loudly on another one,

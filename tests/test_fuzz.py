@@ -240,7 +240,31 @@ def test_cheap_renderers_render_every_valid_model(text: str) -> None:
 @settings(max_examples=3, **FUZZ)  # type: ignore[arg-type]
 @given(valid_leaflet_source())
 def test_pdf_renders_every_valid_model(text: str) -> None:
-    check_renderers(read_valid(text), ("pdf",))
+    # a character no packaged font has is refused on purpose (missing-glyph, tested below and
+    # in test_missing_glyphs.py); such characters become '?' so that the PDF is still drawn
+    check_renderers(read_valid(drawable(text)), ("pdf",))
+
+
+@settings(max_examples=3, **FUZZ)  # type: ignore[arg-type]
+@given(valid_leaflet_source())
+def test_pdf_refuses_what_no_font_draws_with_a_located_error(text: str) -> None:
+    from leaflet_builder.errors import LeafletError
+
+    leaflet = read_valid(text + "\n\n\u0d15\n")  # Malayalam KA: no packaged font has it
+    with pytest.raises(LeafletError) as refused:
+        check_renderers(leaflet, ("pdf",))
+    assert refused.value.location.path.name == "fuzzed.md"
+    assert refused.value.location.line > 0
+    assert "no font in layout 'clinic' has glyphs for" in refused.value.message
+
+
+def drawable(text: str) -> str:
+    """`text` with every character no font of the clinic layout has replaced by '?'."""
+    from leaflet_builder.render.coverage import _coverage, _needs_glyph, layout_fonts
+
+    covered = _coverage(layout_fonts(load_layout("clinic", None)))
+    return "".join("?" if _needs_glyph(char) and ord(char) not in covered else char
+                   for char in text)
 
 
 @pytest.mark.slow

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leaflet_builder.check import clearprint, glossary, images, lists, metadata, readability
+from leaflet_builder.check import (
+    clearprint,
+    glossary,
+    glyphs,
+    images,
+    lists,
+    metadata,
+    readability,
+)
 from leaflet_builder.check.context import CheckContext, finding, yaml_key_line
 from leaflet_builder.check.findings import ALWAYS_ON, RULES, Finding
 from leaflet_builder.errors import LeafletError, Location
@@ -73,6 +81,7 @@ def run_checks(project: Project, today: dt.date | None = None,
         found += grade_findings
         found += lists.check_leaflet(leaflet, ctx)
         found += images.check_leaflet(leaflet, ctx)
+        found += glyphs.check_leaflet(leaflet, ctx)
     for booklet in project.booklets.values():
         found += images.check_booklet(booklet, ctx)
     found += metadata.check_project(ctx)

@@ -37,6 +37,14 @@ from leaflet_builder.model import (
     Table,
 )
 from leaflet_builder.render import RenderContext, docx_xml
+from leaflet_builder.render.bidi import (
+    LEFT_TO_RIGHT_MARK,
+    LRE,
+    POP,
+    direction,
+    direction_segments,
+    isolate_ltr,
+)
 from leaflet_builder.render.docx_html import HtmlBlocks, Piece, normalise
 from leaflet_builder.render.docx_styles import DocxDesign, StyleIndex, add_styles
 from leaflet_builder.render.pages import render_template
@@ -171,18 +179,33 @@ class DocxWriter:
             if piece.kind == "image":
                 self._inline_picture(paragraph, piece.link or "", piece.text)
                 continue
-            run = paragraph.add_run()
-            if piece.kind == "break":
-                run.add_break()
-            elif piece.kind == "tab":
-                run.add_tab()
-            else:
-                run.text = piece.text
-                self._format_run(run, piece, linked=link_element is not None)
-            if self.rtl:
-                docx_xml.set_run_rtl(run._r.get_or_add_rPr())
-            if link_element is not None:
-                link_element.append(run._r)
+            # in a right-to-left document, runs of Arabic are marked right to left and runs
+            # of Latin letters and digits are not (render/bidi.py): Word and LibreOffice lay
+            # numbers, drug names and phone numbers out left to right, where they belong
+            segments = (direction_segments(isolate_ltr(piece.text, LRE, POP))
+                        if self.rtl and piece.kind == "text" else [(piece.text, self.rtl)])
+            for text, rtl in segments:
+                run = paragraph.add_run()
+                if piece.kind == "break":
+                    run.add_break()
+                elif piece.kind == "tab":
+                    run.add_tab()
+                else:
+                    run.text = text
+                    self._format_run(run, piece, linked=link_element is not None)
+                if rtl:
+                    docx_xml.set_run_rtl(run._r.get_or_add_rPr())
+                if link_element is not None:
+                    link_element.append(run._r)
+        if self.rtl:
+            self._settle_direction(paragraph)
+
+    def _settle_direction(self, paragraph: DocxParagraph) -> None:
+        """A paragraph of an Arabic document with no right-to-left letter (the English
+        wording of the shared blocks) reads left to right, as `dir="auto"` would have it."""
+        kinds = {direction(char) for char in paragraph.text}
+        if "L" in kinds and "R" not in kinds:
+            docx_xml.set_paragraph_ltr(paragraph._p)
 
     def _format_run(self, run: Run, piece: Piece, linked: bool) -> None:
         style = "Hyperlink" if linked else ("Verbatim Char" if piece.code else piece.style)
@@ -425,10 +448,22 @@ class DocxWriter:
         for footer in (section.footer, section.first_page_footer):
             footer.is_linked_to_previous = False
             paragraph = self._furniture_paragraph(footer, "Footer")
-            self.write(paragraph, [Piece(f"{words} · Page ")])
+            # "Page N of M" is one left-to-right phrase, its fields in their own runs; in an
+            # Arabic footer the title comes first, on the right, then the phrase
+            self.write(paragraph, [Piece(f"{words} · ")])
+            self.write_ltr(paragraph, "Page ")
             docx_xml.add_field(paragraph, "PAGE", "1")
-            self.write(paragraph, [Piece(" of ")])
+            self.write_ltr(paragraph, " of ")
             docx_xml.add_field(paragraph, "NUMPAGES", "1")
+            if self.rtl:
+                # a left-to-right mark closes the phrase: without it LibreOffice sets the last
+                # field (a number at the end of a right-to-left line) apart, on the far left
+                self.write_ltr(paragraph, LEFT_TO_RIGHT_MARK)
+
+    def write_ltr(self, paragraph: DocxParagraph, text: str) -> None:
+        """A left-to-right run (not marked `w:rtl`, even in an Arabic document)."""
+        run = paragraph.add_run()
+        run.text = text
 
     def _furniture_paragraph(self, story: Any, style: str) -> DocxParagraph:
         paragraphs: list[DocxParagraph] = story.paragraphs

@@ -84,6 +84,13 @@ def set_run_rtl(r_pr: BaseOxmlElement) -> None:
     put_child(r_pr, make("rtl"), RPR_ORDER)
 
 
+def set_paragraph_ltr(p: BaseOxmlElement) -> None:
+    """A left-to-right paragraph (English words in an Arabic document): no `w:bidi` on it,
+    no `w:rtl` on its runs, so its full stop stays at its end."""
+    for element in p.xpath("./w:pPr/w:bidi | .//w:r/w:rPr/w:rtl"):
+        element.getparent().remove(element)
+
+
 def set_border(p_pr: BaseOxmlElement, colour: str, sides: dict[str, int], space_pt: int = 4) -> None:
     """A paragraph border (`sides`: side -> width in eighths of a point)."""
     border = make("pBdr")

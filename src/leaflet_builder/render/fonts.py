@@ -1,11 +1,12 @@
 """The open-licensed fonts every PDF uses, installed as Python packages (same pages everywhere).
 
 Atkinson Hyperlegible (Braille Institute) is drawn for low-vision readers; Noto Sans covers
-the Latin letters it lacks (Welsh ŵ, ŷ and more); Noto Sans Arabic covers Arabic script; IBM Plex
-Mono sets code. WeasyPrint's fontconfig sees only these (and fonts a layout ships with
-`@font-face`), never the system's, so a glyph none of these has is a visible gap on every
-machine alike rather than a silent difference between machines, and a layout naming a system
-font gets a packaged one instead.
+the Latin letters it lacks (Welsh ŵ, ŷ and more); Noto Sans Arabic covers Arabic script; Hind
+Siliguri covers Bengali; IBM Plex Mono sets code. WeasyPrint's fontconfig sees only these (and
+fonts a layout ships with `@font-face`), never the system's, so a glyph none of these has is a
+visible gap on every machine alike rather than a silent difference between machines (and the
+build refuses it: render/coverage.py), and a layout naming a system font gets a packaged one
+instead.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     )),
     ("fontpkg_noto_sans_arabic", "Noto Sans Arabic", (
         ("NotoSansArabic[wdth,wght].ttf", "100 900", "normal"),
+    )),
+    ("fontpkg_hind_siliguri", "Hind Siliguri", (
+        ("HindSiliguri-Regular.ttf", "400", "normal"),
+        ("HindSiliguri-Bold.ttf", "700", "normal"),
     )),
     ("fontpkg_ibm_plex_mono", "IBM Plex Mono", (
         ("IBMPlexMono-Regular.ttf", "400", "normal"),

@@ -29,6 +29,7 @@ from leaflet_builder.model import (
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
+from leaflet_builder.render.bidi import isolate_leaflet
 
 DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
 DRAFT_LABEL = f"{DRAFT_MARK} — not for patient use"
@@ -112,7 +113,8 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
     settings = ctx.settings
     hero = shown_hero(leaflet)
     return {
-        "leaflet": leaflet,
+        # numbers and Latin words inside Arabic read left to right (render/bidi.py)
+        "leaflet": isolate_leaflet(leaflet) if meta.is_rtl else leaflet,
         "meta": meta,
         "slug": leaflet.slug,
         "lang": meta.language,

@@ -26,6 +26,7 @@ CLASS_STYLES: dict[str, str] = {
     "about-list": "About Details",
     "about": "About Text",
     "disclaimer": "Disclaimer",
+    "when-to-call": "Callout Warning",
     "qr-text": "About Text",
 }
 HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",

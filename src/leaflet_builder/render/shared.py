@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from leaflet_builder.model import Asset, Booklet, Leaflet, Link, ProjectSettings
+from leaflet_builder.model import Asset, Booklet, Leaflet, Link, ProjectSettings, UrgentSettings
 from leaflet_builder.render import RenderContext
 
 DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
@@ -54,6 +54,21 @@ class PageTarget:
     related_href: Callable[[str], str | None]
 
 
+def urgent_view(urgent: UrgentSettings | None) -> dict[str, str] | None:
+    """The "When to call us" block's data as plain strings: the threshold written as a reader
+    sees it (`37.5°C`, `38°C`), each number with the `tel:` address a phone can dial."""
+    if urgent is None:
+        return None
+    degrees = f"{urgent.fever_threshold_c:g}"
+    return {
+        "phone": urgent.phone,
+        "phone_href": "tel:" + "".join(c for c in urgent.phone if c.isdigit() or c == "+"),
+        "fever": f"{degrees}°C",
+        "emergency": urgent.emergency_number,
+        "emergency_href": "tel:" + "".join(c for c in urgent.emergency_number if c.isdigit()),
+    }
+
+
 def status_label(leaflet: Leaflet) -> str:
     return {"draft": "Draft", "approved": "Approved", "withdrawn": "Withdrawn"}[leaflet.meta.status]
 
@@ -84,6 +99,7 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         ],
         "settings": settings,
         "organisation": settings.organisation or "",
+        "urgent": urgent_view(settings.urgent),
         "target": target,
         "qr": None,
     }

@@ -71,8 +71,11 @@ def test_docx_shows_the_configured_threshold_and_phone(built_38: Path) -> None:
     _assert_block("\n".join(p.text for p in paragraphs))
     heading = next(p for p in paragraphs if p.text == "When to call us")
     assert heading.style is not None and heading.style.name == "Callout Warning"
-    fever = next(p for p in paragraphs if "38°C" in p.text)
-    assert fever.style is not None and fever.style.name.startswith("List Bullet")
+    # every paragraph of the box, its list items too, is in the warning box's style
+    start = paragraphs.index(heading)
+    box = paragraphs[start:next(i for i, p in enumerate(paragraphs) if "Call 999" in p.text) + 1]
+    assert any("38°C" in p.text for p in box)
+    assert {p.style.name for p in box if p.style is not None} == {"Callout Warning"}
 
 
 def test_epub_and_html_show_the_configured_threshold_and_phone(built_38: Path) -> None:

@@ -26,6 +26,7 @@ from leaflet_builder.model import (
     Leaflet,
     Link,
     ProjectSettings,
+    UrgentSettings,
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
@@ -68,6 +69,21 @@ class PageTarget:
     link_href: Callable[[Link], str | None]
     image_src: Callable[[Asset], str]
     related_href: Callable[[str], str | None]
+
+
+def urgent_view(urgent: UrgentSettings | None) -> dict[str, str] | None:
+    """The "When to call us" block's data as plain strings: the threshold written as a reader
+    sees it (`37.5°C`, `38°C`), each number with the `tel:` address a phone can dial."""
+    if urgent is None:
+        return None
+    degrees = f"{urgent.fever_threshold_c:g}"
+    return {
+        "phone": urgent.phone,
+        "phone_href": "tel:" + "".join(c for c in urgent.phone if c.isdigit() or c == "+"),
+        "fever": f"{degrees}°C",
+        "emergency": urgent.emergency_number,
+        "emergency_href": "tel:" + "".join(c for c in urgent.emergency_number if c.isdigit()),
+    }
 
 
 def status_label(leaflet: Leaflet) -> str:
@@ -134,6 +150,7 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         ],
         "settings": settings,
         "organisation": settings.organisation or "",
+        "urgent": urgent_view(settings.urgent),
         "target": target,
         # plain strings: the template never sees the asset (a path) itself
         "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,

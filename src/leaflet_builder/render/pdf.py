@@ -31,6 +31,8 @@ from leaflet_builder.render.shared import (
     DRAFT_MARK,
     PageTarget,
     booklet_view,
+    guide_reviews,
+    guide_sources,
     leaflet_view,
     output_date,
 )
@@ -166,7 +168,9 @@ class PdfRenderer:
         items = []
         for leaflet in leaflets:
             leaflet_data = leaflet_view(leaflet, ctx, target)
-            leaflet_data["qr"] = qr_view(ctx.settings, leaflet.slug)
+            # one publication: the guide's "About this guide" says once what each leaflet's
+            # disclaimer, "About this leaflet" and QR code said twelve times
+            leaflet_data["in_booklet"] = True
             items.append({
                 "slug": leaflet.slug, "title": leaflet.meta.title, "lang": leaflet_data["lang"],
                 "dir": leaflet_data["dir"],
@@ -177,6 +181,8 @@ class PdfRenderer:
         cover = booklet.cover
         page = render_template(ctx, BOOKLET_TEMPLATE, {
             **view, "items": items, "inline_css": "",
+            "reviews": guide_reviews(leaflets, lambda slug: f"#leaflet-{slug}"),
+            "sources": guide_sources(leaflets),
             "cover_src": source_url(cover.asset.relative) if cover else None,
         })
         meta = PdfMeta(f"{ctx.layout.name}/booklet/{booklet.slug}",

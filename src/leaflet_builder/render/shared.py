@@ -86,6 +86,8 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "organisation": settings.organisation or "",
         "target": target,
         "qr": None,
+        # inside a booklet PDF the guide's "About this guide" replaces each leaflet's own
+        "in_booklet": False,
     }
 
 
@@ -104,3 +106,25 @@ def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) 
         "status_label": status_label,
     }
 
+
+
+def guide_reviews(leaflets: Iterable[Leaflet], href: Callable[[str], str]) -> list[dict[str, str]]:
+    """One row per leaflet of a guide's "About this guide": status, version, review dates.
+
+    Shared by the EPUB's back matter and the booklet PDF's, so both say the same.
+    """
+    return [{
+        "title": leaflet.meta.title, "href": href(leaflet.slug),
+        "status": status_label(leaflet),
+        "version": leaflet.meta.version or "", "reviewed": format_date(leaflet.meta.reviewed),
+        "reviewer": leaflet.meta.reviewer or "", "review_due": format_date(leaflet.meta.review_due),
+    } for leaflet in leaflets]
+
+
+def guide_sources(leaflets: Iterable[Leaflet]) -> list[Any]:
+    """Every leaflet's sources once each, in the order they first appear."""
+    seen: dict[tuple[str, str | None], Any] = {}
+    for leaflet in leaflets:
+        for source in leaflet.meta.sources:
+            seen.setdefault((source.title, source.url), source)
+    return list(seen.values())

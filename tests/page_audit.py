@@ -68,7 +68,7 @@ def read_pages(path: Path, layout: str) -> list[AuditPage]:
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             attrs = page.page_obj.attrs
-            x0, y0, x1, y1 = (float(v) for v in attrs.get("TrimBox", attrs["MediaBox"]))
+            _x0, y0, _x1, y1 = (float(v) for v in attrs.get("TrimBox", attrs["MediaBox"]))
             trim_top, trim_bottom = float(page.height) - y1, float(page.height) - y0
             area_top = trim_top + page_mm["margin_top_mm"] * MM
             area_bottom = trim_bottom - page_mm["margin_bottom_mm"] * MM

@@ -20,6 +20,12 @@ from leaflet_builder.render import RenderContext
 from leaflet_builder.render.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
 from leaflet_builder.render.fonts import font_configuration, font_face_css, font_files
 from leaflet_builder.render.hyphenation import register_extra_dictionaries
+from leaflet_builder.render.pdf_print import (
+    PrintSettings,
+    color_profiles,
+    finish_for_print,
+    print_settings,
+)
 from leaflet_builder.render.pages import (
     css_string,
     layout_css,
@@ -198,10 +204,12 @@ def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
 
     register_extra_dictionaries()  # Welsh hyphenation, which pyphen lacks
 
+    settings = print_settings(ctx.layout)  # PDF/UA-1, or PDF/X-4 with crop marks for print
     fetcher = _fetcher(ctx.source_dir, ctx.layout.folders)
     html = HTML(string=page, base_url=VIRTUAL_SOURCE_URL, url_fetcher=fetcher)
     document = html.render(stylesheets=stylesheets, font_config=font_configuration(),
-                           pdf_tags=True, presentational_hints=False)
+                           color_profiles=color_profiles(settings), pdf_tags=True,
+                           presentational_hints=False)
     fetcher.raise_if_refused(source)  # a refused URL is a located error, not a log line
     when = meta.date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     document.metadata.created = when
@@ -211,8 +219,10 @@ def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
     identifier = hashlib.sha256(f"{meta.identity}|{when}".encode()).hexdigest()[:32].encode()
     try:
         with _fonts_dated(meta.date):
+            # tagged in every standard: a PDF/X-4 print file keeps its structure tree too
             pdf: bytes = document.write_pdf(
-                pdf_variant="pdf/ua-1", pdf_identifier=identifier, finisher=_finish,
+                pdf_variant=settings.standard, pdf_tags=True, pdf_identifier=identifier,
+                finisher=lambda document, pdf: _finish(document, pdf, settings, meta.identity),
             )
     except Exception as exc:  # WeasyPrint's own errors reach the user as a located message
         raise LeafletError(source, 0, f"could not lay out the PDF: {type(exc).__name__}: {exc}"
@@ -240,9 +250,10 @@ def _fonts_dated(when: dt.datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _finish(document: Any, pdf: Any) -> None:
-    """Last touches WeasyPrint leaves out of its PDF/UA-1 output."""
+def _finish(document: Any, pdf: Any, settings: PrintSettings, identity: str) -> None:
+    """Last touches WeasyPrint leaves out: header scopes (PDF/UA), the print slug and marks."""
     _add_header_scopes(pdf)
+    finish_for_print(pdf, settings, identity)
 
 
 def _add_header_scopes(pdf: Any) -> None:

@@ -20,17 +20,17 @@ from leaflet_builder.render import RenderContext
 from leaflet_builder.render.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
 from leaflet_builder.render.fonts import font_configuration, font_face_css, font_files
 from leaflet_builder.render.hyphenation import register_extra_dictionaries
-from leaflet_builder.render.pdf_print import (
-    PrintSettings,
-    color_profiles,
-    finish_for_print,
-    print_settings,
-)
 from leaflet_builder.render.pages import (
     css_string,
     layout_css,
     render_leaflet_page,
     render_template,
+)
+from leaflet_builder.render.pdf_print import (
+    PrintSettings,
+    color_profiles,
+    finish_for_print,
+    print_settings,
 )
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import (

@@ -59,7 +59,7 @@ def print_settings(layout: Layout) -> PrintSettings:
         if profile is None:
             raise LeafletError(where, 0, f"pdf.output_profile: no file {name!r} in layout "
                                          f"'{layout.name}' — put the ICC profile beside layout.yaml")
-        check_cmyk_output_profile(profile)
+        check_cmyk_output_profile(profile, where)
     crop_marks = bool(layout.setting("page", "crop_marks", default=False))
     slug = layout.setting("page", "slug_mm", default=DEFAULT_SLUG_MM if crop_marks else 0.0)
     if not isinstance(slug, (int, float)) or slug < 0 or (crop_marks and slug < 5):
@@ -68,14 +68,17 @@ def print_settings(layout: Layout) -> PrintSettings:
     return PrintSettings(standard, profile, float(slug), crop_marks)
 
 
-def check_cmyk_output_profile(path: Path) -> None:
+def check_cmyk_output_profile(path: Path, where: Path) -> None:
     """An output intent for print must be a CMYK printer profile (ICC header, class 'prtr')."""
     header = path.read_bytes()[:40]
     if len(header) < 40 or header[36:40] != b"acsp":
-        raise LeafletError(path, 0, "pdf.output_profile is not an ICC profile")
+        raise LeafletError(where, 0, f"pdf.output_profile: {path.name} is not an ICC profile — "
+                                     "name the printer's CMYK .icc file (e.g. FOGRA39)")
     if header[16:20] != b"CMYK" or header[12:16] != b"prtr":
-        raise LeafletError(path, 0, "pdf.output_profile must be a CMYK printer (output) profile, "
-                                    f"e.g. FOGRA39 (got {header[16:20]!r}, {header[12:16]!r})")
+        raise LeafletError(where, 0, f"pdf.output_profile: {path.name} must be a CMYK printer "
+                                     "(output) profile, e.g. FOGRA39 (it is "
+                                     f"{header[16:20].decode('latin-1').strip()}, class "
+                                     f"{header[12:16].decode('latin-1')})")
 
 
 def color_profiles(settings: PrintSettings) -> dict[str, Any] | None:

@@ -151,6 +151,52 @@ def audit_pdf(path: Path, layout: str) -> list[str]:
     return findings
 
 
+def audit_print_pdf(path: Path) -> list[str]:
+    """The print layout's PDF/X-4 keys, boxes and crop marks (pikepdf for keys, pdfplumber for
+    the marks' lines): what a print shop's preflight looks at first."""
+    import pdfplumber
+    import pikepdf
+
+    where = f"print/{path.name}"
+    findings = []
+    with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumbed:
+        with pdf.open_metadata() as meta:
+            version = str(meta.get("{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion", ""))
+        if version != "PDF/X-4":
+            findings.append(f"{where}: GTS_PDFXVersion is {version!r}, not 'PDF/X-4'")
+        intents = [i for i in pdf.Root.get("/OutputIntents", []) if str(i.S) == "/GTS_PDFX"]
+        if len(intents) != 1 or "/DestOutputProfile" not in intents[0] or \
+                intents[0].DestOutputProfile.read_bytes()[16:20] != b"CMYK":
+            findings.append(f"{where}: no single PDF/X output intent with a CMYK profile")
+        for number, (page, lines) in enumerate(
+                zip(pdf.pages, (p.lines for p in plumbed.pages)), start=1):
+            if "/TrimBox" not in page.obj or "/BleedBox" not in page.obj:
+                findings.append(f"{where} page {number}: no TrimBox or BleedBox")
+                continue
+            trim, bleed, media = ([float(v) for v in page.obj[key]]
+                                  for key in ("/TrimBox", "/BleedBox", "/MediaBox"))
+            if min(bleed[0] - media[0], bleed[1] - media[1], media[2] - bleed[2],
+                   media[3] - bleed[3]) < 5 * MM - 0.1:
+                findings.append(f"{where} page {number}: slug under 5 mm")
+            marks = 0
+            for line in lines:
+                # pdfplumber keeps x in PDF user space but shifts y by -MediaBox[1]
+                x0, x1 = float(line["x0"]), float(line["x1"])
+                y0, y1 = float(line["y0"]) + media[1], float(line["y1"]) + media[1]
+                if x1 > bleed[0] + 0.05 and x0 < bleed[2] - 0.05 and \
+                        y1 > bleed[1] + 0.05 and y0 < bleed[3] - 0.05:
+                    continue  # inside the bleed: artwork
+                gap = max(trim[0] - x1, x0 - trim[2], trim[1] - y1, y0 - trim[3])
+                if not 3 * MM - 0.1 <= gap <= 4 * MM:
+                    findings.append(f"{where} page {number}: a mark {gap / MM:.1f} mm from "
+                                    "the trim")
+                marks += 1
+            if marks != 8:
+                findings.append(f"{where} page {number}: {marks} crop marks outside the "
+                                "bleed, not 8")
+    return findings
+
+
 def main(dist: str) -> None:
     for folder in sorted(Path(dist).iterdir()):
         if not folder.is_dir() or folder.name.startswith("."):
@@ -161,6 +207,8 @@ def main(dist: str) -> None:
             with pdfplumber.open(path) as pdf:
                 count = len(pdf.pages)
             findings = audit_pdf(path, folder.name)
+            if folder.name == "print":
+                findings += audit_print_pdf(path)
             print(f"{folder.name}/{path.name}: {count} pages")
             for finding in findings:
                 print("   ", finding)

@@ -1,8 +1,10 @@
 """The page audit: every shipped PDF in every layout read back page by page (tests/page_audit.py).
 
 What a print designer sends back: a QR code alone on a page or apart from "About this leaflet",
-a page under 40% filled that is not a leaflet's last, a heading at the foot of a page; and in a
-booklet, the per-leaflet end matter twelve times over instead of one "About this guide".
+a page under 40% filled that is not a leaflet's last, a heading at the foot of a page, print
+files without PDF/X-4 keys or with crop marks out of place; and in a booklet, the per-leaflet
+end matter twelve times over instead of one "About this guide". (Hero images are the `faithful`
+branch's; their presence is tested there.)
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SHIPPED_SOURCE
-from tests.page_audit import audit_pdf
+from tests.page_audit import audit_pdf, audit_print_pdf
 
 pdfplumber = pytest.importorskip("pdfplumber")
 
@@ -36,6 +38,9 @@ def test_every_print_and_large_print_page_passes_the_audit(
         shipped_pdf_builds: Path, layout: str) -> None:
     findings = [f for path in shipped_pdfs(shipped_pdf_builds, layout)
                 for f in audit_pdf(path, layout)]
+    if layout == "print":  # PDF/X-4 keys, boxes, crop marks in the slug on every page
+        findings += [f for path in shipped_pdfs(shipped_pdf_builds, layout)
+                     for f in audit_print_pdf(path)]
     assert not findings, findings
 
 

@@ -165,7 +165,8 @@ def front_matter_title(slug: str) -> str:
 
 
 def test_each_booklet_page_names_its_section_in_the_footer(shipped_build: Path) -> None:
-    """Contents, then each leaflet's own title, in the booklet's order (short enough for one line)."""
+    """Contents, each leaflet's own title in the booklet's order (short enough for one line),
+    then "About this guide"."""
     booklet = yaml.safe_load((SHIPPED_SOURCE / "booklets" / "immunotherapy-guide.yaml")
                              .read_text(encoding="utf-8"))
     geometry = layout_geometry("clinic")
@@ -174,7 +175,8 @@ def test_each_booklet_page_names_its_section_in_the_footer(shipped_build: Path) 
                for page in pages[1:]]
     sections = [footer for i, footer in enumerate(footers) if i == 0 or footer != footers[i - 1]]
     assert sections == ["Contents · DRAFT"] + [f"{front_matter_title(slug)} · DRAFT"
-                                               for slug in booklet["leaflets"]]
+                                               for slug in booklet["leaflets"]] + [
+        "About this guide · DRAFT"]
 
 
 @pytest.fixture(scope="module")

@@ -155,6 +155,8 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         # plain strings: the template never sees the asset (a path) itself
         "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,
         "qr": None,
+        # inside a booklet PDF the guide's "About this guide" replaces each leaflet's own
+        "in_booklet": False,
     }
 
 
@@ -241,3 +243,25 @@ def _fields(node: Any, target: PageTarget | None) -> dict[str, Any]:
             if isinstance(value, _PLAIN):
                 data[name] = value
     return data
+
+
+def guide_reviews(leaflets: Iterable[Leaflet], href: Callable[[str], str]) -> list[dict[str, str]]:
+    """One row per leaflet of a guide's "About this guide": status, version, review dates.
+
+    Shared by the EPUB's back matter and the booklet PDF's, so both say the same.
+    """
+    return [{
+        "title": leaflet.meta.title, "href": href(leaflet.slug),
+        "status": status_label(leaflet),
+        "version": leaflet.meta.version or "", "reviewed": format_date(leaflet.meta.reviewed),
+        "reviewer": leaflet.meta.reviewer or "", "review_due": format_date(leaflet.meta.review_due),
+    } for leaflet in leaflets]
+
+
+def guide_sources(leaflets: Iterable[Leaflet]) -> list[Any]:
+    """Every leaflet's sources once each, in the order they first appear."""
+    seen: dict[tuple[str, str | None], Any] = {}
+    for leaflet in leaflets:
+        for source in leaflet.meta.sources:
+            seen.setdefault((source.title, source.url), source)
+    return list(seen.values())

@@ -42,7 +42,6 @@ from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import (
     ALL_FORMATS,
     BOOKLET_FORMATS,
-    FORMATS,
     SITE_FORMAT,
     RenderContext,
     get_renderer,

@@ -16,7 +16,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,7 +28,6 @@ from leaflet_builder.layouts import Layout
 from leaflet_builder.model import Asset, Leaflet, Link
 from leaflet_builder.project import Project, booklet_members
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.pages import layout_css
 from leaflet_builder.render.shared import PageTarget, format_date, leaflet_view
 
 ASSETS = "_assets"  # slugs never start with "_", so no leaflet can take this address
@@ -59,8 +58,8 @@ class SiteFile:
     """One file of the site and what the manifest says about it."""
 
     data: bytes
-    slug: str = ""
-    status: str = "approved"
+    slug: str = ""  # the leaflet or booklet it belongs to; "" for what every page shares
+    status: str = ""  # that leaflet's or booklet's; "" for shared files
     language: str = ""
 
 
@@ -275,7 +274,7 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
                   count=len(live))
     build.files["index.html"] = SiteFile(
         layout.env.get_template("site/home.html").render(view).encode("utf-8"),
-        status="approved", language=settings.language)
+        language=settings.language)
 
     # 404: served by hosts at any depth, so its links start from the site's own path
     view = chrome(base_path, settings.language, "Page not found", noindex=True)
@@ -284,8 +283,8 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         language=settings.language)
 
     if base_url:
-        public = [("", None)] + [(f"{slug}/", lf) for slug, lf in live.items()
-                                 if not lf.meta.is_draft]
+        public: list[tuple[str, Leaflet | None]] = [("", None)]
+        public += [(f"{slug}/", lf) for slug, lf in live.items() if not lf.meta.is_draft]
         public += [(f"{slug}/", None) for slug, booklet in guides.items()
                    if all(not m.meta.is_draft for m in booklet_members(project, booklet))]
         build.files["sitemap.xml"] = SiteFile(_sitemap(base_url, public))
@@ -364,13 +363,7 @@ def _downloads(inputs: SiteInputs, build: SiteBuild
 
 def _site_css(layout: Layout) -> bytes:
     """The one stylesheet every page shares: the layout's screen CSS, then the site's own."""
-    screen = layout_css_safe(layout, "style.css")
-    site = layout_css_safe(layout, "site.css")
-    return (screen + "\n" + site).encode("utf-8")
-
-
-def layout_css_safe(layout: Layout, name: str) -> str:
-    return layout.read_text(name)
+    return (layout.read_text("style.css") + "\n" + layout.read_text("site.css")).encode("utf-8")
 
 
 def _plain_text(page: str) -> str:
@@ -382,7 +375,7 @@ def _plain_text(page: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
-def _sitemap(base_url: str, pages: list[tuple[str, Leaflet | None]]) -> bytes:
+def _sitemap(base_url: str, pages: Sequence[tuple[str, Leaflet | None]]) -> bytes:
     """sitemap.xml (sitemaps.org 0.9): approved pages only, with the review date as lastmod."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
@@ -395,4 +388,4 @@ def _sitemap(base_url: str, pages: list[tuple[str, Leaflet | None]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-__all__ = ["SiteBuild", "SiteFile", "SiteInputs", "human_size", "layout_css", "render_site"]
+__all__ = ["SiteBuild", "SiteFile", "SiteInputs", "human_size", "render_site"]

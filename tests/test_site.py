@@ -308,3 +308,24 @@ def test_address_fields_are_checked(tmp_path: Path, leaflets: dict[str, str],
     project = load_project(make_project(tmp_path, leaflets))
     shown = [d.display() for d in project.diagnostics.errors]
     assert any(message in line for line in shown), shown
+
+
+@pytest.mark.parametrize("template", [
+    "{% extends 'site/base.html' %}{% block main %}{{ nothing_here }}{% endblock %}",
+    "{% extends 'site/base.html' %}{% block main %}{{ ''.__class__ }}{% endblock %}",
+    "{% if %}",
+])
+def test_broken_site_template_is_a_message_and_the_rest_is_built(tmp_path: Path,
+                                                                 template: str) -> None:
+    source = site_project(tmp_path)
+    folder = tmp_path / "layouts" / "mine"
+    (folder / "templates" / "site").mkdir(parents=True)
+    (folder / "layout.yaml").write_text("extends: clinic\n")
+    (folder / "templates" / "site" / "leaflet.html").write_text(template)
+    result = run_build(source, tmp_path / "dist", layouts=("mine",), formats=("docx", "site"))
+    errors = [d.display() for d in result.diagnostics if d.level == "error"]
+    assert len(errors) == 1 and "the web site was not made: layout 'mine'" in errors[0], errors
+    assert "site/leaflet.html" in errors[0]
+    assert (tmp_path / "dist" / "mine" / "fever.docx").is_file()
+    assert not (tmp_path / "dist" / "site").exists()
+    assert not result.ok

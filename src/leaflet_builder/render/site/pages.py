@@ -16,6 +16,7 @@ import hashlib
 import html
 import json
 import re
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,7 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from leaflet_builder.errors import Diagnostic, Location
+from jinja2 import TemplateError
+
+from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.layouts import Layout
 from leaflet_builder.model import Asset, Leaflet, Link
 from leaflet_builder.project import Project, booklet_members
@@ -190,7 +193,7 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
             downloads=page_downloads,
             page_reviewed=format_date(meta.reviewed), page_review_due=format_date(meta.review_due),
         ))
-        page = layout.env.get_template("site/leaflet.html").render(view)
+        page = _render(layout, "site/leaflet.html", view)
         page = images.add_dimensions(page, prefix)
         build.files[f"{slug}/index.html"] = SiteFile(page.encode("utf-8"), slug, meta.status,
                                                      meta.language)
@@ -215,7 +218,7 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
                       title=booklet.title, subtitle=booklet.subtitle or "",
                       leaflets=[_leaflet_item(m, "../") for m in members],
                       downloads=page_downloads)
-        page = layout.env.get_template("site/guide.html").render(view)
+        page = _render(layout, "site/guide.html", view)
         build.files[f"{slug}/index.html"] = SiteFile(page.encode("utf-8"), slug, status,
                                                      booklet.language)
         guide_items.append({"title": booklet.title, "subtitle": booklet.subtitle or "",
@@ -228,7 +231,7 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         view = chrome("../", meta.language, f"Withdrawn: {meta.title}", noindex=True,
                       title=meta.title, withdrawn_on=format_date(meta.reviewed),
                       replacement=_leaflet_item(replacement, "../") if replacement else None)
-        page = layout.env.get_template("site/withdrawn.html").render(view)
+        page = _render(layout, "site/withdrawn.html", view)
         build.files[f"{slug}/index.html"] = SiteFile(page.encode("utf-8"), slug, "withdrawn",
                                                      meta.language)
 
@@ -243,7 +246,7 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         view = chrome("../", leaflet.meta.language, leaflet.meta.title, noindex=True,
                       canonical=absolute(f"{slug}/"), refresh=where, title=leaflet.meta.title,
                       target=where)
-        page = layout.env.get_template("site/alias.html").render(view)
+        page = _render(layout, "site/alias.html", view)
         build.files[f"{alias}/index.html"] = SiteFile(page.encode("utf-8"), slug, "alias",
                                                       leaflet.meta.language)
 
@@ -273,13 +276,13 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
                              for tag in languages],
                   count=len(live))
     build.files["index.html"] = SiteFile(
-        layout.env.get_template("site/home.html").render(view).encode("utf-8"),
+        _render(layout, "site/home.html", view).encode("utf-8"),
         language=settings.language)
 
     # 404: served by hosts at any depth, so its links start from the site's own path
     view = chrome(base_path, settings.language, "Page not found", noindex=True)
     build.files["404.html"] = SiteFile(
-        layout.env.get_template("site/404.html").render(view).encode("utf-8"),
+        _render(layout, "site/404.html", view).encode("utf-8"),
         language=settings.language)
 
     if base_url:
@@ -294,6 +297,30 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
             "the web site has no sitemap.xml, canonical links or link previews: set base_url "
             "in project.yaml to the address the site is published at", "warning"))
     return build
+
+
+def _render(layout: Layout, name: str, view: dict[str, Any]) -> str:
+    """A site template, its mistakes (layouts are as untrusted as sources) as a message naming
+    the template and line rather than a traceback."""
+    try:
+        return layout.env.get_template(name).render(view)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None) or _template_line(exc, name)
+        origin = getattr(exc, "filename", None)
+        where = Path(origin) if origin else layout.folders[0] / "templates" / name
+        raise LeafletError(where, line, (
+            f"the web site was not made: layout '{layout.name}', template {name}: "
+            f"{type(exc).__name__}: {exc} — fix the template, or remove it to use the "
+            "built-in one")) from None
+
+
+def _template_line(exc: BaseException, name: str) -> int:
+    """The template line a run-time error happened on (Jinja puts it in the traceback)."""
+    line = 0
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(name) and frame.lineno:
+            line = frame.lineno
+    return line
 
 
 def _initial(title: str) -> str:

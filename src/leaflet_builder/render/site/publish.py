@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import traceback
 from pathlib import Path
 
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
@@ -32,8 +33,13 @@ def publish_site(project: Project, ctx: RenderContext, outputs: list[dict[str, o
     _sweep_temp_folders(out_dir)
     try:
         build = render_site(SiteInputs(project, ctx.layout, ctx, outputs, out_dir, approved_only))
-    except LeafletError as exc:  # a layout without the site's templates or CSS
+    except LeafletError as exc:  # a broken site template, or a layout without site.css
         return {}, [exc.diagnostic]
+    except Exception as exc:  # noqa: BLE001 - a bug here must not lose the outputs written
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return {}, [Diagnostic(Location(project.source_dir, 0), (
+            f"could not make the web site: {type(exc).__name__}: {exc} "
+            f"(in {Path(where.filename).name}:{where.lineno}; please report this)"), "error")]
     diagnostics = list(build.diagnostics)
     target = out_dir / SITE_DIR
     foreign = _foreign_files(target, previous)

@@ -25,17 +25,18 @@ from tests.helpers import leaflet_text, make_project
 BASE_URL = "https://example.org/leaflets"
 
 
-def _png() -> bytes:
+def _png(width: int = 40, height: int = 30, kind: str = "PNG") -> bytes:
     from io import BytesIO
 
     from PIL import Image
 
     buffer = BytesIO()
-    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, "PNG")
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, kind)
     return buffer.getvalue()
 
 
 PNG = _png()
+PHOTO = _png(1200, 800, "JPEG")
 
 
 def approved(**front: Any) -> dict[str, Any]:
@@ -46,7 +47,8 @@ def approved(**front: Any) -> dict[str, Any]:
 def site_project(root: Path) -> Path:
     leaflets = {
         "fever": leaflet_text("## When to call\n\nCall us if you have a fever or shivering.\n\n"
-                              "![A thermometer](images/t.png)\n\nSee [rashes](rashes.md).\n",
+                              "![A thermometer](images/t.png)\n\nSee [rashes](rashes.md).\n\n"
+                              "![A nurse taking a temperature](images/photo.jpg)\n",
                               **approved(title="Fever after treatment",
                                          summary="What to do if you get a fever.",
                                          aliases=["high-temperature"])),
@@ -68,7 +70,7 @@ def site_project(root: Path) -> Path:
                                  "base_url": BASE_URL, "contact": "Call 0100 000 0000"},
                         booklets={"side-effects": {"title": "Side effects guide",
                                                    "leaflets": ["fever", "rashes"]}},
-                        files={"images/t.png": PNG})
+                        files={"images/t.png": PNG, "images/photo.jpg": PHOTO})
 
 
 def run_build(source: Path, out: Path, layouts: tuple[str, ...] = ("clinic", "large-print"),
@@ -196,6 +198,17 @@ def test_leaflet_page_head_review_dates_and_pictures(site: Path) -> None:
     img = doc.xpath("//main//img")[0]
     assert (img.get("width"), img.get("height"), img.get("alt")) == ("40", "30", "A thermometer")
     assert (site / "site" / "fever" / img.get("src")).resolve().read_bytes() == PNG
+    assert not img.get("srcset")  # small already
+    photo = doc.xpath("//main//img")[1]
+    assert (photo.get("width"), photo.get("height")) == ("1200", "800")
+    candidates = [item.split() for item in photo.get("srcset").split(", ")]
+    assert [w for _, w in candidates] == ["480w", "960w", "1200w"] and photo.get("sizes")
+    from PIL import Image
+
+    for url, width in candidates:  # each copy is the width it claims, and the same picture
+        with Image.open(site / "site" / "fever" / url) as copy:
+            assert copy.width == int(width[:-1]) and copy.height * 3 == copy.width * 2
+    assert (site / "site" / "fever" / photo.get("src")).read_bytes() == PHOTO
     assert doc.xpath("//a[.='rashes']/@href") == ["../rashes/"]
     assert doc.xpath("//a[@class='skip-link']/@href") == ["#main"] and doc.xpath("//main[@id='main']")
 

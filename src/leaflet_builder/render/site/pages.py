@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import re
 import traceback
@@ -34,7 +35,9 @@ from leaflet_builder.render import RenderContext
 from leaflet_builder.render.shared import PageTarget, format_date, leaflet_view
 
 ASSETS = "_assets"  # slugs never start with "_", so no leaflet can take this address
-INDEX_TEXT_LIMIT = 20_000  # characters of a leaflet's text in the search index
+INDEX_TEXT_LIMIT = 20_000
+RESPONSIVE_WIDTHS = (480, 960)  # smaller copies of wide pictures (phone, phone at 2x)
+IMAGE_SIZES = "(max-width: 45rem) calc(100vw - 2rem), 43rem"  # the text column (site.css)  # characters of a leaflet's text in the search index
 
 # (format, layout) of a leaflet's downloads, in the order a patient sees them; None: the
 # site's own layout. Only what this build made or confirmed up to date is offered.
@@ -111,30 +114,61 @@ def _package_text(name: str) -> str:
 
 
 class _Images:
-    """Pictures copied once into `_assets/images/`, named by their content."""
+    """Pictures copied once into `_assets/images/`, named by their content, with smaller copies
+    (Pillow) for phones: a 390 px screen does not need to fetch a 2000 px photograph."""
 
     def __init__(self, build: SiteBuild) -> None:
         self.build = build
-        self.sizes: dict[str, tuple[int, int]] = {}  # site path -> (width, height)
+        # site path -> (width, height, srcset)
+        self.sizes: dict[str, tuple[int, int, str]] = {}
 
     def add(self, asset: Asset) -> str:
         data = asset.read_bytes()
         ext = ".png" if asset.media_type == "image/png" else ".jpg"
-        path = f"{ASSETS}/images/{hashlib.sha256(data).hexdigest()[:16]}{ext}"
-        self.build.files.setdefault(path, SiteFile(data))
-        self.sizes[path] = (asset.width, asset.height)
+        stem = f"{ASSETS}/images/{hashlib.sha256(data).hexdigest()[:16]}"
+        path = stem + ext
+        if path not in self.sizes:
+            self.build.files[path] = SiteFile(data)
+            candidates = [f"{path.rsplit('/', 1)[1]} {asset.width}w"]
+            for width in RESPONSIVE_WIDTHS:
+                if width <= asset.width * 0.8:  # only copies clearly smaller than the original
+                    smaller = _resized(data, width, ext)
+                    self.build.files[f"{stem}-{width}w{ext}"] = SiteFile(smaller)
+                    candidates.insert(-1, f"{stem.rsplit('/', 1)[1]}-{width}w{ext} {width}w")
+            srcset = ", ".join(candidates) if len(candidates) > 1 else ""
+            self.sizes[path] = (asset.width, asset.height, srcset)
         return path
 
     def add_dimensions(self, page: str, prefix: str) -> str:
-        """Explicit width and height on every picture, so nothing jumps while the page loads
-        (the shared image template does not know the site's sizes)."""
+        """Explicit width and height on every picture, so nothing jumps while the page loads,
+        and the smaller copies (the shared image template does not know the site's files)."""
         def sized(match: re.Match[str]) -> str:
             src = html.unescape(match.group(1))
-            size = self.sizes.get(src.removeprefix(prefix))
-            if size is None:
+            found = self.sizes.get(src.removeprefix(prefix))
+            if found is None:
                 return match.group(0)
-            return f'{match.group(0)} width="{size[0]}" height="{size[1]}"'
+            width, height, srcset = found
+            extra = f' width="{width}" height="{height}"'
+            if srcset:
+                folder = src.rsplit("/", 1)[0] + "/"
+                listed = ", ".join(folder + item for item in srcset.split(", "))
+                extra += f' srcset="{html.escape(listed)}" sizes="{IMAGE_SIZES}"'
+            return match.group(0) + extra
         return re.sub(r'<img src="([^"]+)"', sized, page)
+
+
+def _resized(data: bytes, width: int, ext: str) -> bytes:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        height = max(1, round(image.height * width / image.width))
+        smaller = image.resize((width, height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        if ext == ".jpg":
+            smaller.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+        else:
+            smaller.save(out, "PNG", optimize=True)
+        return out.getvalue()
 
 
 def render_site(inputs: SiteInputs) -> SiteBuild:

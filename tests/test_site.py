@@ -192,6 +192,14 @@ def test_leaflet_page_head_review_dates_and_pictures(site: Path) -> None:
     assert doc.xpath("//meta[@property='og:description']/@content") == [
         "What to do if you get a fever."]
     assert not doc.xpath("//meta[@name='robots']")  # approved: may be indexed
+    card = doc.xpath("//meta[@property='og:image']/@content")[0]
+    assert card.startswith(f"{BASE_URL}/_assets/share-") and card.endswith(".png")
+    from PIL import Image
+
+    with Image.open(site / "site" / card.removeprefix(BASE_URL + "/")) as picture:
+        assert picture.size == (1200, 630)
+    assert doc.xpath("//meta[@property='og:image:alt']/@content") == [
+        "Example Cancer Centre: patient information leaflets"]
     text = " ".join(doc.text_content().split())
     assert "Page last reviewed: 10 January 2026" in text
     assert "Next review due: 10 January 2029" in text

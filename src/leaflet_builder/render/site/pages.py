@@ -33,6 +33,7 @@ from leaflet_builder.model import Asset, Leaflet, Link
 from leaflet_builder.project import Project, booklet_members
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.shared import PageTarget, format_date, leaflet_view
+from leaflet_builder.render.site.share_card import draw_share_card
 
 ASSETS = "_assets"  # slugs never start with "_", so no leaflet can take this address
 INDEX_TEXT_LIMIT = 20_000
@@ -205,6 +206,12 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         return f"{base_url}/{path}" if base_url else ""
 
     downloads_of = _downloads(inputs, build)
+    card = draw_share_card(settings.organisation or "Patient information",
+                           "Patient information leaflets",
+                           str(layout.setting("colours", "accent", default="005eb8")))
+    card_path = f"{ASSETS}/{fingerprinted('share.png', card)}"
+    build.files[card_path] = SiteFile(card)
+    card_alt = f"{settings.organisation or 'Patient information'}: patient information leaflets"
 
     # leaflet pages
     search_entries: list[dict[str, str]] = []
@@ -216,14 +223,14 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         page_downloads = [d for d in downloads_of(slug, "leaflet", meta.status)]
         for item in page_downloads:
             item["href"] = item["name"]
-        og_image = ""
+        og_image, og_alt = absolute(card_path), card_alt
         if meta.image is not None:
-            og_image = absolute(images.add(meta.image.asset))
+            og_image, og_alt = absolute(images.add(meta.image.asset)), meta.image.alt
         view.update(chrome(
             prefix, meta.language, meta.title,
             canonical=absolute(f"{slug}/"), noindex=meta.is_draft,
             og={"title": meta.title, "description": meta.summary, "url": absolute(f"{slug}/"),
-                "image": og_image, "image_alt": meta.image.alt if meta.image else ""},
+                "image": og_image, "image_alt": og_alt},
             downloads=page_downloads,
             page_reviewed=format_date(meta.reviewed), page_review_due=format_date(meta.review_due),
         ))
@@ -248,7 +255,8 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         view = chrome("../", booklet.language, booklet.title,
                       canonical=absolute(f"{slug}/"), noindex=is_draft, is_draft=is_draft,
                       og={"title": booklet.title, "description": booklet.subtitle or booklet.title,
-                          "url": absolute(f"{slug}/"), "image": "", "image_alt": ""},
+                          "url": absolute(f"{slug}/"), "image": absolute(card_path),
+                          "image_alt": card_alt},
                       title=booklet.title, subtitle=booklet.subtitle or "",
                       leaflets=[_leaflet_item(m, "../") for m in members],
                       downloads=page_downloads)
@@ -303,7 +311,7 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
                   script=script_path, search_index=index_path,
                   og={"title": f"Patient information leaflets — {home_title}",
                       "description": "Patient information leaflets: read online or download.",
-                      "url": absolute(""), "image": "", "image_alt": ""},
+                      "url": absolute(""), "image": absolute(card_path), "image_alt": card_alt},
                   letters=letters, guides=guide_items,
                   languages=[{"tag": tag, "name": language_name(tag), "dir": text_dir(tag),
                               "count": sum(1 for lf in live.values() if lf.meta.language == tag)}

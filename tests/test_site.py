@@ -350,3 +350,22 @@ def test_broken_site_template_is_a_message_and_the_rest_is_built(tmp_path: Path,
     assert (tmp_path / "dist" / "mine" / "fever.docx").is_file()
     assert not (tmp_path / "dist" / "site").exists()
     assert not result.ok
+
+
+def test_unchanged_site_is_not_made_again_but_a_change_or_tampering_is(tmp_path: Path) -> None:
+    source = site_project(tmp_path)
+    out = tmp_path / "dist"
+    run_build(source, out, layouts=("clinic",), formats=("docx", "site"))
+    page_file = out / "site" / "fever" / "index.html"
+    first = page_file.stat().st_ino
+    run_build(source, out, layouts=("clinic",), formats=("docx", "site"))
+    assert page_file.stat().st_ino == first  # the same folder: nothing rendered or swapped
+    page_file.write_text("tampered")
+    run_build(source, out, layouts=("clinic",), formats=("docx", "site"))
+    assert "Fever after treatment" in page_file.read_text()
+    (source / "fever.md").write_text((source / "fever.md").read_text().replace(
+        "shivering", "chills"))
+    run_build(source, out, layouts=("clinic",), formats=("docx", "site"))
+    assert "chills" in page_file.read_text()
+    entries = {e["path"]: e for e in manifest(out)}
+    assert entries["site/fever/fever.docx"]["sha256"] == entries["clinic/fever.docx"]["sha256"]

@@ -33,7 +33,6 @@ from leaflet_builder.model import Asset, Leaflet, Link
 from leaflet_builder.project import Project, booklet_members
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.shared import PageTarget, format_date, leaflet_view
-from leaflet_builder.render.site.share_card import draw_share_card
 
 ASSETS = "_assets"  # slugs never start with "_", so no leaflet can take this address
 INDEX_TEXT_LIMIT = 20_000
@@ -206,6 +205,8 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         return f"{base_url}/{path}" if base_url else ""
 
     downloads_of = _downloads(inputs, build)
+    from leaflet_builder.render.site.share_card import draw_share_card  # Pillow: only when drawn
+
     card = draw_share_card(settings.organisation or "Patient information",
                            "Patient information leaflets",
                            str(layout.setting("colours", "accent", default="005eb8")))

@@ -9,12 +9,14 @@ wrote itself: one holding files the manifest does not list is left alone, with a
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
 import traceback
 from pathlib import Path
 
+from leaflet_builder.build_inputs import Fingerprinter, file_sha256
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.project import Project
 from leaflet_builder.render import RenderContext
@@ -31,6 +33,10 @@ def publish_site(project: Project, ctx: RenderContext, outputs: list[dict[str, o
     """Render and write `out_dir/site/`; return its manifest entries (path -> entry) and the
     problems found. On any problem that stops the site, the old site stays as it was."""
     _sweep_temp_folders(out_dir)
+    key = site_fingerprint(project, ctx, outputs, approved_only)
+    unchanged = _unchanged_site(out_dir, previous, key)
+    if unchanged is not None:  # a no-op build does not render the site again
+        return unchanged, []
     try:
         build = render_site(SiteInputs(project, ctx.layout, ctx, outputs, out_dir, approved_only))
     except LeafletError as exc:  # a broken site template, or a layout without site.css
@@ -64,8 +70,48 @@ def publish_site(project: Project, ctx: RenderContext, outputs: list[dict[str, o
                          "layout": SITE_FORMAT, "path": path,
                          "sha256": hashlib.sha256(item.data).hexdigest(),
                          "bytes": len(item.data), "status": item.status,
-                         "language": item.language}
+                         "language": item.language, "inputs": key}
     return entries, diagnostics
+
+
+def site_fingerprint(project: Project, ctx: RenderContext, outputs: list[dict[str, object]],
+                     approved_only: bool) -> str:
+    """Everything the site's bytes depend on: every leaflet (live and withdrawn) and booklet,
+    the layout, project.yaml, the outputs it offers, the option, and this package's code."""
+    printer = Fingerprinter(project.source_dir)
+    leaflets = sorted([*project.leaflets.values(), *project.withdrawn_leaflets.values()],
+                      key=lambda item: item.slug)
+    own = Path(__file__).parent
+    value = {
+        "common": printer.common(SITE_FORMAT, ctx),
+        "leaflets": [printer.leaflet_part(leaflet, ctx) for leaflet in leaflets],
+        "booklets": sorted((b.slug, b.source_digest) for b in project.booklets.values()),
+        "aliases": sorted(project.aliases.items()),
+        "approved_only": approved_only,
+        "outputs": sorted((str(e.get("path")), str(e.get("sha256")), str(e.get("status")))
+                          for e in outputs),
+        "code": printer.hasher.files(
+            (p for p in own.iterdir() if p.is_file() and p.suffix in (".py", ".js")), own),
+    }
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _unchanged_site(out_dir: Path, previous: dict[str, dict[str, object]],
+                    key: str) -> dict[str, dict[str, object]] | None:
+    """The previous site's entries when its inputs are the same and every file is still the one
+    written (and nothing else is in the folder); None when it must be made again."""
+    entries = {path: entry for path, entry in previous.items()
+               if entry.get("kind") == SITE_FORMAT}
+    if not entries or any(entry.get("inputs") != key for entry in entries.values()):
+        return None
+    target = out_dir / SITE_DIR
+    if _foreign_files(target, previous):
+        return None
+    for path, entry in entries.items():
+        if file_sha256(out_dir / path) != entry.get("sha256"):
+            return None
+    return entries
 
 
 def site_entry_alive(entry: dict[str, object], project: Project) -> bool:

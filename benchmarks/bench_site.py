@@ -17,7 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from leaflet_builder.build import BuildOptions, build
+from leaflet_builder.build import BuildOptions, build, read_manifest
+from leaflet_builder.layouts import load_layout
+from leaflet_builder.model import glossary_terms
+from leaflet_builder.project import load_project
+from leaflet_builder.render import RenderContext
+from leaflet_builder.render.site.publish import publish_site
 
 REPO = Path(__file__).resolve().parents[1]
 WITHOUT = ("pdf", "docx", "epub", "html")
@@ -28,6 +33,22 @@ def timed_build(source: Path, out: Path, formats: tuple[str, ...]) -> float:
     result = build(BuildOptions(source, out, (), formats, force=True))
     assert not result.failed, result.failed
     return time.perf_counter() - started
+
+
+def site_step(source: Path, out: Path, rounds: int) -> float:
+    """The site alone, made again from the outputs already in `out` (median seconds)."""
+    project = load_project(source)
+    layout = load_layout(project.settings.default_layout, project.root)
+    ctx = RenderContext(project.settings, layout, project.source_dir, project.titles(),
+                        glossary_terms(project.leaflets.values()))
+    previous = {str(e["path"]): e for e in read_manifest(out)}
+    offered = [e for e in previous.values() if e.get("kind") != "site"]
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        publish_site(project, ctx, offered, previous, out, force=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def page_weights(site: Path) -> list[tuple[str, int]]:
@@ -55,6 +76,9 @@ def main() -> None:
         a, b = statistics.median(without), statistics.median(with_site)
         print(f"full build without the site: {a:.2f} s; with it: {b:.2f} s "
               f"(+{(b - a) / a:.1%}; medians of {args.rounds})")
+        alone = site_step(work / "source", work / "b", 5)
+        print(f"the site step alone: {alone:.2f} s ({alone / a:.1%} of the build without it; "
+              "median of 5)")
         weights = page_weights(work / "b" / "site")
         for name, size in weights:
             print(f"  {name:40} {size / 1000:6.1f} kB")

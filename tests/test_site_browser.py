@@ -177,3 +177,26 @@ def test_alias_address_lands_on_the_leaflet(browser: Any, served_site: str) -> N
     while not browser.current_url.endswith("/fever/") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert browser.current_url == served_site + "fever/"
+
+
+def test_printing_the_page_gives_the_leaflet_without_navigation(browser: Any,
+                                                                served_site: str) -> None:
+    import base64
+    import io
+
+    from pypdf import PdfReader
+
+    viewport(browser, 1280)
+    browser.get(served_site + "fever/")
+    printed = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+    reader = PdfReader(io.BytesIO(base64.b64decode(printed["data"])))
+    import unicodedata
+
+    # NFKC: the ligatures a font may set ("ﬂ") back to letters, so both checks can fail
+    text = unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in reader.pages))
+    text = " ".join(text.split())
+    assert "Fever after treatment" in text and "Call us if you have a fever or shivering." in text
+    assert "About this leaflet" in text
+    for navigation in ("Skip to main content", "Download this leaflet", "All leaflets A to Z",
+                       "Patient information leaflets"):
+        assert navigation not in text

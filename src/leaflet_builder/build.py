@@ -330,7 +330,8 @@ def _publish_site(project: Project, layout: Layout, options: BuildOptions,
     ctx = RenderContext(project.settings, layout, project.source_dir, project.titles(),
                         glossary_terms(project.leaflets.values()), build_date=build_date)
     entries, diagnostics = publish_site(project, ctx, result.built + result.up_to_date,
-                                        previous, options.out_dir, options.approved_only)
+                                        previous, options.out_dir, options.approved_only,
+                                        force=options.force)
     result.diagnostics.extend(diagnostics)
     return entries
 

@@ -28,13 +28,13 @@ TEMP_PREFIX = ".leaflet-tmp-site."  # the build's own temporary folders (see bui
 
 def publish_site(project: Project, ctx: RenderContext, outputs: list[dict[str, object]],
                  previous: dict[str, dict[str, object]], out_dir: Path,
-                 approved_only: bool = False,
+                 approved_only: bool = False, force: bool = False,
                  ) -> tuple[dict[str, dict[str, object]], list[Diagnostic]]:
     """Render and write `out_dir/site/`; return its manifest entries (path -> entry) and the
     problems found. On any problem that stops the site, the old site stays as it was."""
     _sweep_temp_folders(out_dir)
     key = site_fingerprint(project, ctx, outputs, approved_only)
-    unchanged = _unchanged_site(out_dir, previous, key)
+    unchanged = None if force else _unchanged_site(out_dir, previous, key)
     if unchanged is not None:  # a no-op build does not render the site again
         return unchanged, []
     try:

@@ -127,6 +127,35 @@ def watch(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
         pass
 
 
+@main.command()
+@_build_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; other than the loopback only if you mean it.")
+def serve(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tuple[str, ...],
+          jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
+          port: int, host: str) -> None:
+    """Preview the web site: build it, serve OUT/site/ and reload the page on every save.
+
+    Builds only the site unless --format asks for more (downloads appear for the formats
+    built). Errors show over the last good page and in the terminal; stop with Ctrl-C.
+    """
+    from leaflet_builder.build import BuildOptions
+    from leaflet_builder.serve import serve as run_serve
+
+    _require_source(source_dir)
+    options = BuildOptions(source_dir, out_dir, layouts, formats or ("site",), jobs=jobs,
+                           timeout=timeout or None, scheduler=scheduler)
+    try:
+        run_serve(options, host, port, _verbosity(quiet, verbose))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise click.UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc} "
+                               "(choose another --port)") from None
+
+
 def _parse_size(value: str) -> int | None:
     """`2G`, `1500M`, `800000K` or plain bytes -> bytes; `0` -> None (no limit)."""
     text = value.strip().upper().removesuffix("B")

@@ -4,6 +4,8 @@ Each round builds the shipped content from scratch (`--force`) without the site 
 interleaved so both meet the same machine; the site's share is the difference of the medians.
 Page weight: each leaflet page's HTML plus the one stylesheet (and the script, on the home page),
 before downloads and images. Target: the site adds at most 10%; pages at most 100 kB.
+`leaflet serve`: the time from saving a leaflet to the page's event stream announcing the new
+build (the browser then reloads; target at most 1 s), median of 10 saves.
 Usage: python benchmarks/bench_site.py [--rounds N]
 """
 
@@ -51,6 +53,49 @@ def site_step(source: Path, out: Path, rounds: int) -> float:
     return statistics.median(times)
 
 
+def serve_latency(source: Path, saves: int = 10) -> list[float]:
+    """Seconds from each save to the event that makes the open page reload."""
+    import http.client
+    import json
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "leaflet_builder", "serve", "--port", "0",
+                                "-q", "--source", str(source), "--out", str(source.parent / "s")],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        address = process.stdout.readline().split("http://", 1)[1].split("/")[0]
+        conn = http.client.HTTPConnection(address, timeout=60)
+        conn.request("GET", "/_leaflet/events")
+        stream = conn.getresponse()
+
+        def next_build() -> int:
+            while True:
+                line = stream.readline().decode()
+                if line.startswith("data: "):
+                    return int(json.loads(line[6:])["build"])
+
+        seen = next_build()
+        while seen == 0:  # the first build
+            seen = next_build()
+        leaflet = source / "immunotherapy.md"
+        text = leaflet.read_text(encoding="utf-8")
+        times = []
+        for number in range(saves):
+            time.sleep(0.5)
+            started = time.perf_counter()
+            leaflet.write_text(text.replace("Immunotherapy", f"Immunotherapy {number}", 1),
+                               encoding="utf-8")
+            seen = next_build()
+            times.append(time.perf_counter() - started)
+        leaflet.write_text(text, encoding="utf-8")
+        return times
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 def page_weights(site: Path) -> list[tuple[str, int]]:
     weights = []
     for page in sorted(site.rglob("index.html")):
@@ -84,6 +129,9 @@ def main() -> None:
             print(f"  {name:40} {size / 1000:6.1f} kB")
         sizes = [size for _, size in weights]
         print(f"pages: {min(sizes) / 1000:.1f}-{max(sizes) / 1000:.1f} kB (budget 100 kB)")
+        latency = serve_latency(work / "source")
+        print(f"leaflet serve, save to reload event: median {statistics.median(latency):.2f} s, "
+              f"max {max(latency):.2f} s (10 saves)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -3,6 +3,7 @@ what it must refuse, and the browser (test_site_browser's session) for reloads a
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import subprocess
@@ -100,11 +101,9 @@ def test_save_reloads_the_page_and_errors_show_over_it(server: Server,
     def wait_for(condition: Any, seconds: float) -> float:
         started = time.monotonic()
         while time.monotonic() - started < seconds:
-            try:
+            with contextlib.suppress(Exception):  # the page is reloading
                 if condition():
                     return time.monotonic() - started
-            except Exception:  # noqa: BLE001, S112 - the page is reloading
-                pass
             time.sleep(0.05)
         raise AssertionError(f"not seen within {seconds} s")
 

@@ -294,7 +294,7 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
                                                       leaflet.meta.language)
 
     # the search index: fetched only when someone types in the search box
-    index = json.dumps(search_entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    index = _safe_json(search_entries)
     index_path = f"{ASSETS}/{fingerprinted('search.json', index)}"
     build.files[index_path] = SiteFile(index)
 
@@ -436,10 +436,19 @@ def _site_css(layout: Layout) -> bytes:
     return (layout.read_text("style.css") + "\n" + layout.read_text("site.css")).encode("utf-8")
 
 
+def _safe_json(value: Any) -> bytes:
+    """JSON with `<`, `>` and `&` as \\u escapes: a title holding `<script>` stays text wherever
+    the index ends up (the search script shows it with textContent in any case)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escape)
+    return text.encode("utf-8")
+
+
 def _plain_text(page: str) -> str:
     """The words of a rendered page's article, for the search index."""
-    start = page.find("<main")
-    end = page.find("</main>")
+    start = page.find("<article")
+    end = page.find("</article>")
     body = page[start:end] if start >= 0 and end > start else page
     text = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()

@@ -283,10 +283,10 @@ def test_cli_plain_lines_summary_quiet_and_exit_codes(tmp_path: Path) -> None:
     first = run_cli("build", "--format", "html", "-j", "1", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "built: clinic/alpha.html" in first.stderr  # not a terminal: plain lines
-    assert "built 3 outputs in dist; 0 up to date" in first.stderr
+    assert "built 3 outputs in dist; 0 up to date" in first.stdout  # the result: standard output
     again = run_cli("build", "--format", "html", "--verbose", cwd=tmp_path)
     assert "up to date: clinic/alpha.html" in again.stderr
-    assert "built 0 outputs in dist; 3 up to date" in again.stderr
+    assert "built 0 outputs in dist; 3 up to date" in again.stdout
     (tmp_path / "source/beta.md").write_text("---\ntitle: Beta\n---\nno summary\n")
     quiet = run_cli("build", "--format", "html", "--quiet", cwd=tmp_path)
     assert quiet.returncode == 1

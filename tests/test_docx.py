@@ -15,6 +15,7 @@ import pytest
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from leaflet_builder.layouts import available_layouts, load_layout
 from leaflet_builder.model import glossary_terms
@@ -92,8 +93,13 @@ def features(project: Project) -> bytes:
     return render(project, "features")
 
 
+def all_paragraphs(document: DocxDocument) -> list[DocxParagraph]:
+    """Every paragraph of the body in reading order, those in tables (callout boxes) too."""
+    return [DocxParagraph(p, document._body) for p in document.element.body.iter(qn("w:p"))]
+
+
 def body_paragraphs(document: DocxDocument) -> list[tuple[str, str]]:
-    return [(p.style.name, p.text) for p in document.paragraphs]
+    return [(p.style.name, p.text) for p in all_paragraphs(document)]
 
 
 def test_styles_come_from_the_layout_not_direct_formatting(features: bytes) -> None:
@@ -110,9 +116,11 @@ def test_styles_come_from_the_layout_not_direct_formatting(features: bytes) -> N
     assert styles["Heading 1"].font.size.pt == float(clinic.setting("type", "h1_pt"))
     assert styles["Normal"].font.name == clinic.setting("fonts", "body")
     assert styles["Heading 1"].font.color.rgb == RGBColor.from_string("003087")
-    warning = styles["Callout Warning"].element
-    assert warning.find(".//w:pBdr/w:left", W).get(qn("w:color")) == "b00020"
-    assert warning.find(".//w:shd", W) is not None
+    # a callout is one box (a one-cell table) with the kind's bar on its side and its fill
+    box = next(t for t in document.tables if "When to call us" in t.cell(0, 0).text)
+    assert box._tbl.find("w:tblPr/w:tblBorders/w:left", W).get(qn("w:color")) == "b00020"
+    assert box._tbl.find("w:tblPr/w:shd", W) is not None
+    assert styles["Callout Warning"].element.find(".//w:pBdr", W) is None  # no box per paragraph
     paragraphs = body_paragraphs(document)
     assert ("Title", "Your treatment") in paragraphs
     assert ("Subtitle", "What to expect.") in paragraphs
@@ -127,7 +135,7 @@ def test_styles_come_from_the_layout_not_direct_formatting(features: bytes) -> N
 
 def _num_ids(document: DocxDocument, texts: list[str]) -> list[tuple[int, int]]:
     found = []
-    for paragraph in document.paragraphs:
+    for paragraph in all_paragraphs(document):
         if paragraph.text in texts:
             num_pr = paragraph._p.pPr.find("w:numPr", W)
             found.append((int(num_pr.find("w:numId", W).get(qn("w:val"))),

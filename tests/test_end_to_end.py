@@ -76,7 +76,8 @@ def test_docx_carries_every_piece_in_builtin_styles(shipped_build: Path, slug: s
     inv = inventory(PROJECT.leaflets[slug])
     assert missing(inv.texts(), text) == []
     def styles_of(text: str) -> list[str]:
-        return [p.style.name for p in paragraphs if p.text.strip() == text.strip()]
+        # callouts are boxes (one-cell tables): their paragraphs are among the cells'
+        return [p.style.name for p in paragraphs + cells if p.text.strip() == text.strip()]
 
     assert "Title" in styles_of(inv.title)
     assert "Subtitle" in styles_of(inv.summary)
@@ -120,6 +121,25 @@ def test_epub_container_basics_and_booklet_nav(shipped_build: Path) -> None:
         assert PROJECT.leaflets[slug].meta.title in toc_text
 
 
+def see_running_environment(python: Path) -> None:
+    """Let a new virtual environment import the dependencies this test run has.
+
+    `--system-site-packages` gives it the *base* interpreter's packages; when the tests run in
+    a virtual environment (as the README advises) the dependencies are in that environment
+    instead. A `.pth` file adds its folders after the new environment's own, so the wheel
+    installed there is still what `import leaflet_builder` finds (a plain folder line does not
+    run the editable install's own `.pth` hooks).
+    """
+    import sysconfig
+
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    inner = subprocess.run([str(python), "-c", where], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    paths = sysconfig.get_paths()
+    folders = dict.fromkeys([paths["purelib"], paths["platlib"]])  # ordered, no repeats
+    (Path(inner) / "_test_run_packages.pth").write_text("\n".join(folders) + "\n")
+
+
 @pytest.mark.slow
 def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> None:
     """A new user's folder — no project.yaml, no layouts/ — built by a pip-installed wheel."""
@@ -131,10 +151,15 @@ def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> 
         names = set(archive.namelist())
     assert "leaflet_builder/layouts/clinic/layout.yaml" in names
     assert "leaflet_builder/layouts/clinic/templates/shared/about.html" in names
+    # `leaflet init` and `leaflet new` read their texts from the installed package
+    assert {"leaflet_builder/scaffold/article.md", "leaflet_builder/scaffold/glossary.md",
+            "leaflet_builder/scaffold/project/source/project.yaml",
+            "leaflet_builder/scaffold/project/source/booklets/example-guide.yaml"} <= names
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
                    check=True, timeout=300)
     python = venv / "bin" / "python"
+    see_running_environment(python)
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
                    check=True, timeout=300)
     project = tmp_path / "newcomer"

@@ -240,7 +240,31 @@ def test_cheap_renderers_render_every_valid_model(text: str) -> None:
 @settings(max_examples=3, **FUZZ)  # type: ignore[arg-type]
 @given(valid_leaflet_source())
 def test_pdf_renders_every_valid_model(text: str) -> None:
-    check_renderers(read_valid(text), ("pdf",))
+    # a character no packaged font has is refused on purpose (missing-glyph, tested below and
+    # in test_missing_glyphs.py); such characters become '?' so that the PDF is still drawn
+    check_renderers(read_valid(drawable(text)), ("pdf",))
+
+
+@settings(max_examples=3, **FUZZ)  # type: ignore[arg-type]
+@given(valid_leaflet_source())
+def test_pdf_refuses_what_no_font_draws_with_a_located_error(text: str) -> None:
+    from leaflet_builder.errors import LeafletError
+
+    leaflet = read_valid(text + "\n\n\u0d15\n")  # Malayalam KA: no packaged font has it
+    with pytest.raises(LeafletError) as refused:
+        check_renderers(leaflet, ("pdf",))
+    assert refused.value.location.path.name == "fuzzed.md"
+    assert refused.value.location.line > 0
+    assert "no font in layout 'clinic' has glyphs for" in refused.value.message
+
+
+def drawable(text: str) -> str:
+    """`text` with every character no font of the clinic layout has replaced by '?'."""
+    from leaflet_builder.render.coverage import _coverage, _needs_glyph, layout_fonts
+
+    covered = _coverage(layout_fonts(load_layout("clinic", None)))
+    return "".join("?" if _needs_glyph(char) and ord(char) not in covered else char
+                   for char in text)
 
 
 @pytest.mark.slow
@@ -256,3 +280,151 @@ def test_long_run_reader(text: str) -> None:
 @given(valid_leaflet_source())
 def test_long_run_valid_models_through_docx_and_epub(text: str) -> None:
     check_renderers(read_valid(text), ("docx", "epub"))
+
+
+# --- hostile layouts: generated templates and stylesheets --------------------------------------
+
+LAYOUT_SECRET = "FUZZ-LAYOUT-SECRET-51d0"
+REMOTE_HOST = "tracker.example"
+# names a template might reach for, and what it might do with them
+_NAMES = st.sampled_from(["leaflet", "meta", "slug", "settings", "target", "sources", "related",
+                          "self", "loop", "range", "namespace", "cycler", "joiner", "lipsum",
+                          "config", "callout_labels", "dict", "''", "[]", "{}", "0", "x", "qr",
+                          "leaflet.blocks", "meta.image", "sources[0]", "related[0]"])
+_TRAILERS = st.sampled_from([
+    ".path", ".read_text()", ".read_bytes()", ".write_text('x')", ".unlink()", ".iterdir()",
+    ".joinpath('{secret}')", ".parent", ".asset", ".src", ".href", ".__class__", ".__mro__[1]",
+    ".__subclasses__()", ".__init__.__globals__", ".__self__", ".items()", ".keys()", ".copy()",
+    ".format(1)", ".format_map({})", ".mro()", ".today()", ".fromisoformat('2000-01-01')",
+    ".accessed", ".title", ".upper()", ".split('-')", "[0]", "['path']", "|attr('path')",
+    "|list", "|first", "|last", "|length", "|string", "|safe", "|format_date", "|pprint",
+    "|map(attribute='asset')", "|center(10**9)", "|batch(10**9, 'x')|list", " * 10**9",
+    " ** 999999", " % (1,)", "(10**9)", "(x=1)", ".next()", "|e", "|tojson",
+])
+_STATEMENTS = st.sampled_from([
+    "{% include '/etc/passwd' %}", "{% include '../../outside/secret.txt' %}",
+    "{% include 'shared/disclaimer.html' %}", "{% extends 'leaflet.html' %}",
+    "{% import 'blocks.html' as b %}{{ b.block }}", "{% for i in range(10**9) %}{% endfor %}",
+    "{% set ns = namespace(x=1) %}", "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+    "{% for b in leaflet.blocks %}{{ b }}{% endfor %}", "{{ 1/0 }}", "{{ 'a'|int + 'b' }}",
+    "{% if %}", "{{", "}}", "{% endfor %}", "{# x", "{% raw %}{{ 7*7 }}{% endraw %}",
+    f'<img src="https://{REMOTE_HOST}/p.png" alt=""/>',
+    f'<link rel="stylesheet" href="//{REMOTE_HOST}/x.css"/>',
+    f'<p style="background: \\75rl(https://{REMOTE_HOST}/p.png)">x</p>',
+    f'<style>@import "https://{REMOTE_HOST}/x.css";</style>',
+    f'<img src="a.png" srcset="https://{REMOTE_HOST}/p.png 2x" alt=""/>',
+    "<script>alert(1)</script>", "<p onclick=alert(1)>x</p>", "<a href='javascript:x'>x</a>",
+    "<p>plain text</p>",
+])
+
+
+@st.composite
+def hostile_template(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            trailers = "".join(draw(st.lists(_TRAILERS, max_size=4)))
+            parts.append("{{ " + draw(_NAMES) + trailers + " }}")
+        else:
+            parts.append(draw(_STATEMENTS))
+    return "\n".join(parts)
+
+
+_CSS_PIECES = st.sampled_from([
+    "body { color: red; }", f"@import url(https://{REMOTE_HOST}/a.css);",
+    f'@import "//{REMOTE_HOST}/a.css";', f".a {{ background: \\75rl(https://{REMOTE_HOST}/a); }}",
+    f'.a {{ background-image: image-set("https://{REMOTE_HOST}/a.png" 1x); }}',
+    f"@font-face {{ font-family: X; src: url(https://{REMOTE_HOST}/f.woff); }}",
+    f".a {{ background: U\\52L( https://{REMOTE_HOST}/b ); }}", ".a { background: url(a.png); }",
+    ".a { background: url(../../outside/secret.txt); }", ".a { background: url(/etc/hosts); }",
+    ".a { background: url(file:///etc/hosts); }", "/* {{ 7*7 }} */", "}", "{", "@media {",
+    '.a::before { content: "\\', "url(", '"', "@font-face { src: local('DejaVu Serif'); }",
+    'body { font-family: "DejaVu Serif", serif; }', "\\", "\x00", "@charset 'x';",
+])
+
+
+class _LayoutProject:
+    """A scratch project whose layouts are rewritten for every example (a new name each time,
+    so no cached environment or stylesheet hides the new text)."""
+
+    def __init__(self) -> None:
+        from leaflet_builder.project import load_project
+        from tests.helpers import leaflet_text, make_project
+
+        self.root = Path(tempfile.mkdtemp(prefix="fuzz-layout-"))
+        (self.root / "outside").mkdir()
+        self.secret = self.root / "outside" / "secret.txt"
+        self.secret.write_text(LAYOUT_SECRET, encoding="utf-8")
+        project = self.root / "project"
+        make_project(project, {"one": leaflet_text(
+            "## Part\n\n- See [NHS](https://www.nhs.uk)\n\n![A chart](images/a.png)\n",
+            sources=[{"title": "NHS", "url": "https://www.nhs.uk", "accessed": "2026-01-02"}],
+            image={"src": "images/a.png", "alt": "Hero"})}, files={"images/a.png": png_bytes()})
+        self.project = project
+        self.loaded = load_project(project / "source")
+        self.count = 0
+
+    def layout(self, files: dict[str, str]) -> str:
+        self.count += 1
+        name = f"fuzz{self.count}"
+        folder = self.project / "layouts" / name
+        folder.mkdir(parents=True)
+        (folder / "layout.yaml").write_text("extends: clinic\n", encoding="utf-8")
+        for relative, text in files.items():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_text(text.replace("{secret}", str(self.secret)),
+                                           encoding="utf-8", errors="surrogatepass")
+        return name
+
+
+_LAYOUT_PROJECT: _LayoutProject | None = None
+
+
+def layout_project() -> _LayoutProject:
+    global _LAYOUT_PROJECT
+    if _LAYOUT_PROJECT is None:
+        _LAYOUT_PROJECT = _LayoutProject()
+    return _LAYOUT_PROJECT
+
+
+def check_layout(files: dict[str, str], formats: tuple[str, ...]) -> None:
+    """The property: an output with nothing secret or remote in it, or a located layout error."""
+    from leaflet_builder.errors import LeafletError
+
+    scratch = layout_project()
+    name = scratch.layout(files)
+    layout = load_layout(name, scratch.project)
+    ctx = RenderContext(scratch.loaded.settings, layout, scratch.loaded.source_dir,
+                        scratch.loaded.titles())
+    for fmt in formats:
+        try:
+            data = get_renderer(fmt).render_leaflet(scratch.loaded.leaflets["one"], ctx)
+        except LeafletError as error:
+            shown = error.diagnostic.display(scratch.project)
+            assert shown.startswith((f"layouts/{name}", "source/one.md")), shown
+            assert LAYOUT_SECRET not in shown and "Traceback" not in shown
+            continue
+        assert LAYOUT_SECRET.encode() not in data, fmt
+        assert REMOTE_HOST.encode() not in data, fmt
+    assert sorted(p.name for p in scratch.secret.parent.iterdir()) == ["secret.txt"]
+    assert (scratch.project / "source" / "one.md").is_file()
+
+
+@settings(max_examples=20, **FUZZ)  # type: ignore[arg-type]
+@given(hostile_template())
+def test_hostile_layout_templates_fail_cleanly_and_leak_nothing(template: str) -> None:
+    check_layout({"templates/shared/disclaimer.html": template}, ("html", "docx", "epub"))
+
+
+@settings(max_examples=20, **FUZZ)  # type: ignore[arg-type]
+@given(st.lists(st.one_of(_CSS_PIECES, st.text(max_size=8)), max_size=8).map("\n".join))
+def test_hostile_layout_css_fails_cleanly_and_fetches_nothing(css: str) -> None:
+    check_layout({"style.css": css}, ("html", "epub"))
+
+
+@pytest.mark.slow
+@settings(max_examples=500, **FUZZ)  # type: ignore[arg-type]
+@given(hostile_template(), st.lists(_CSS_PIECES, max_size=6).map("\n".join))
+def test_long_run_hostile_layouts(template: str, css: str) -> None:
+    check_layout({"templates/shared/disclaimer.html": template, "style.css": css},
+                 ("html", "docx", "epub"))

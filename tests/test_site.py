@@ -369,3 +369,18 @@ def test_unchanged_site_is_not_made_again_but_a_change_or_tampering_is(tmp_path:
     assert "chills" in page_file.read_text()
     entries = {e["path"]: e for e in manifest(out)}
     assert entries["site/fever/fever.docx"]["sha256"] == entries["clinic/fever.docx"]["sha256"]
+
+
+def test_a_site_template_fetching_from_elsewhere_is_refused(tmp_path: Path) -> None:
+    source = site_project(tmp_path)
+    folder = tmp_path / "layouts" / "mine"
+    (folder / "templates" / "site").mkdir(parents=True)
+    (folder / "layout.yaml").write_text("extends: clinic\n")
+    (folder / "templates" / "site" / "404.html").write_text(
+        "{% extends 'site/base.html' %}{% block main %}\n"
+        "<img src=\"https://tracker.example/p.gif\" alt=\"\"/>{% endblock %}")
+    result = run_build(source, tmp_path / "dist", layouts=("mine",), formats=("site",))
+    errors = [d.display() for d in result.diagnostics if d.level == "error"]
+    assert len(errors) == 1 and "https://tracker.example/p.gif" in errors[0], errors
+    assert "templates/site/404.html:2:" in errors[0]
+    assert not (tmp_path / "dist" / "site").exists()

@@ -30,7 +30,8 @@ FRONT = "---\ntitle: T\nsummary: S.\nstatus: draft\n"
 CASES: dict[str, tuple[str, int, str]] = {
     "no-front-matter": ("## Just a body\n", 1, "missing front matter"),
     "unclosed-front-matter": ("---\ntitle: T\nsummary: S\n", 1, "front matter is not closed"),
-    "yaml-syntax": ("---\ntitle: T\nsummary: [unclosed\nstatus: draft\n---\nText.\n", 4,
+    # the line holding the unclosed '[' (not the next one, where YAML noticed it)
+    "yaml-syntax": ("---\ntitle: T\nsummary: [unclosed\nstatus: draft\n---\nText.\n", 3,
                     "YAML syntax error"),
     "missing-title": ("---\nsummary: S.\nstatus: draft\n---\nText.\n", 1,
                       "title: required field is missing"),

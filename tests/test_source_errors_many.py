@@ -140,7 +140,7 @@ def test_broken_front_matter_does_not_hide_the_body(tmp_path: Path) -> None:
                               slug="Bad_Name")
     assert [m.split(": ", 1)[0] for m in got] == [
         "source/Bad_Name.md",  # the file name: no line
-        f"source/Bad_Name.md:{line_of(text, 'summary')}",  # where YAML finds the '[' unclosed
+        f"source/Bad_Name.md:{line_of(text, 'title')}",  # where the unclosed '[' is
         f"source/Bad_Name.md:{line_of(text, '####')}"]
     assert "is not a valid slug" in got[0]
     assert "YAML syntax error" in got[1]

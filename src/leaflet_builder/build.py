@@ -20,10 +20,9 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaflet_builder.build_inputs import (
     STATE_FILE,
@@ -32,13 +31,12 @@ from leaflet_builder.build_inputs import (
     read_state,
     state_bytes,
 )
+from leaflet_builder.build_noop import NoopRecord
 from leaflet_builder.build_worker import OutputKind, RenderJob, RenderOutcome, Task
 from leaflet_builder.errors import Diagnostic, LeafletError
-from leaflet_builder.layouts import Layout, load_layout
 from leaflet_builder.model import glossary_terms
 from leaflet_builder.output_guard import check_may_write, check_own_files, write_failure
 from leaflet_builder.process_guard import sweep_dead_temp_dirs
-from leaflet_builder.project import Project, booklet_members, load_project
 from leaflet_builder.render import (
     ALL_FORMATS,
     BOOKLET_FORMATS,
@@ -46,6 +44,12 @@ from leaflet_builder.render import (
     RenderContext,
     get_renderer,
 )
+
+if TYPE_CHECKING:  # imported where used: a no-op build (build_noop) must not load the reader
+    from concurrent.futures import Executor
+
+    from leaflet_builder.layouts import Layout
+    from leaflet_builder.project import Project
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".leaflet-build.lock"
@@ -96,6 +100,11 @@ class BuildResult:
     up_to_date: list[dict[str, object]] = field(default_factory=list)
     failed: list[Task] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # documents that did not build now ("leaflet"/"booklet", slug): source errors, an overdue
+    # review, a failed render
+    failed_documents: list[tuple[str, str]] = field(default_factory=list)
+    # outputs of those kept from an earlier build: path -> why it is stale (also in the manifest)
+    stale: dict[str, str] = field(default_factory=dict)
     planned: int = 0
     seconds: float = 0.0
 
@@ -116,6 +125,8 @@ def plan_tasks(project: Project, layouts: list[Layout], formats: tuple[str, ...]
 
 def render_task(task: Task, project: Project, ctx: RenderContext) -> bytes:
     """Render one task in this process (for callers outside the build, e.g. checks)."""
+    from leaflet_builder.project import booklet_members
+
     renderer = get_renderer(task.format)
     if task.kind == "leaflet":
         return renderer.render_leaflet(project.leaflets[task.slug], ctx)
@@ -181,16 +192,21 @@ def build(options: BuildOptions, on_output: OnOutput | None = None,
 
 def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: Executor | None,
                   runner: Any, on_plan: Callable[[int], None] | None) -> BuildResult:
+    from leaflet_builder.layouts import load_layout
+    from leaflet_builder.project import load_project
+
     out_dir = options.out_dir
     # the files the build keeps beside the outputs must be its own, and never links
     check_own_files(out_dir, (JOURNAL_FILE, STATE_FILE, MANIFEST), manifest=MANIFEST)
     remove_stale_temp_files(out_dir)
+    noop = NoopRecord(options)  # hashes the sources before they are read
     project = load_project(options.source_dir)
     result = BuildResult(diagnostics=list(project.diagnostics.items))
     from leaflet_builder.check.gate import apply_build_gate
 
     # the quality gate: an approved leaflet past its review date is not built (check/gate.py)
-    result.diagnostics += apply_build_gate(project, allow_overdue=options.allow_overdue)
+    gate = apply_build_gate(project, allow_overdue=options.allow_overdue)
+    result.diagnostics += gate
     try:
         build_date = build_date_from_env()
         layout_names = options.layouts or (project.settings.default_layout,)
@@ -198,6 +214,7 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
     except LeafletError as exc:
         result.diagnostics.append(exc.diagnostic)
         return result
+    noop.use_layouts(folder for layout in layouts for folder in layout.folders)
     previous = {str(o.get("path")): o for o in read_manifest(out_dir)}
     # outputs a killed build wrote before it could list them: they are the build's own too
     for path, entry in read_journal(out_dir).items():
@@ -217,11 +234,13 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         if on_output:
             on_output(task, "up to date")
     inputs_of = {job.job_id: inputs for job, inputs in jobs}
+    render_errors: dict[str, list[Diagnostic]] = {}
 
     def finish(outcome: RenderOutcome) -> None:
         task = outcome.task
         result.diagnostics.extend(outcome.diagnostics)
         if outcome.data is None:
+            render_errors[task.relative_path] = list(outcome.diagnostics)
             result.failed.append(task)
             if on_output:
                 on_output(task, "failed")
@@ -230,6 +249,7 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
             target = check_may_write(out_dir, task.relative_path, previous)
         except LeafletError as exc:
             result.diagnostics.append(exc.diagnostic)
+            render_errors[task.relative_path] = [exc.diagnostic]
             result.failed.append(task)
             if on_output:
                 on_output(task, "failed")
@@ -265,6 +285,8 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
     finally:
         # also after Ctrl-C: what was written is recorded, so the next build skips it
         result.removed = _carry_over(previous, outputs, project, out_dir)
+        result.failed_documents = _failed_documents(project, result.failed)
+        result.stale = _mark_stale(outputs, result, project, gate, render_errors)
         for path in outputs:
             if path not in new_state and path in state:
                 new_state[path] = state[path]
@@ -281,13 +303,26 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
             journal.close_and_remove()  # the manifest now lists everything it noted
     result.built.sort(key=lambda e: str(e["path"]))
     result.failed.sort()
+    noop.write(result, _next_review_due(project))
     return result
+
+
+def _next_review_due(project: Project) -> dt.date | None:
+    """The first day an approved leaflet that is not overdue today falls due (the build gate
+    then decides differently, so a no-op recorded now holds only until that day)."""
+    today = dt.date.today()
+    dates = [leaflet.meta.review_due for leaflet in project.leaflets.values()
+             if leaflet.meta.status == "approved" and leaflet.meta.review_due is not None
+             and leaflet.meta.review_due >= today]
+    return min(dates, default=None)
 
 
 def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
           build_date: dt.datetime | None, state: dict[str, dict[str, Any]],
           ) -> tuple[list[tuple[RenderJob, str]], list[tuple[Task, str]]]:
     """Split the outputs into jobs to render and outputs already up to date."""
+    from leaflet_builder.project import booklet_members
+
     glossary = glossary_terms(project.leaflets.values())
     titles = project.titles()
     printer = Fingerprinter(project.source_dir)
@@ -467,6 +502,8 @@ def remove_stale_temp_files(out_dir: Path) -> list[Path]:
 
 
 def _manifest_entry(task: Task, record: dict[str, Any], project: Project) -> dict[str, object]:
+    from leaflet_builder.project import booklet_members
+
     if task.kind == "leaflet":
         leaflet = project.leaflets[task.slug]
         status, language = leaflet.meta.status, leaflet.meta.language
@@ -514,3 +551,69 @@ def _carry_over(previous: dict[str, dict[str, object]], outputs: dict[str, dict[
             target.unlink()
             removed.append(path)
     return removed
+
+
+def _failed_documents(project: Project, failed: list[Task]) -> list[tuple[str, str]]:
+    """Every leaflet and booklet that did not build in this run, whatever stopped it."""
+    documents = {("leaflet", slug) for slug in project.failed}
+    documents |= {("booklet", slug) for slug in project.failed_booklets}
+    documents |= {(task.kind, task.slug) for task in failed}
+    return sorted(documents)
+
+
+def _mark_stale(outputs: dict[str, dict[str, object]], result: BuildResult, project: Project,
+                gate: list[Diagnostic], render_errors: dict[str, list[Diagnostic]],
+                ) -> dict[str, str]:
+    """Mark in the manifest every kept output that no longer matches its source; return them.
+
+    The rule (README, "The build engine"): an output of a leaflet or booklet that failed now is
+    kept (it may be the only copy there is) but its manifest entry gains `"stale": reason`, and
+    the summary counts it. A print room or a deploy copying dist/ must check for that key: the
+    file says what the source said before the mistake, or before the review lapsed. The mark
+    stays until the output is built again from a good source.
+    """
+    failed = set(result.failed_documents)
+    fresh = {str(entry["path"]) for entry in result.built + result.up_to_date}
+    stale: dict[str, str] = {}
+    for path, entry in outputs.items():
+        if path in fresh:
+            continue  # written or confirmed from the current source: never stale
+        reason: str | None = None
+        if path in render_errors:
+            reason = _reason("rendering failed", render_errors[path], project.root)
+        elif (str(entry.get("kind")), str(entry.get("slug"))) in failed:
+            reason = _source_reason(str(entry.get("kind")), str(entry.get("slug")), project,
+                                    result.diagnostics, gate)
+        elif isinstance(entry.get("stale"), str):
+            reason = str(entry["stale"])  # an earlier build's mark, not yet rebuilt since
+        if reason is None:
+            entry.pop("stale", None)
+        else:
+            outputs[path] = {**entry, "stale": reason}
+            stale[path] = reason
+    return stale
+
+
+def _source_reason(kind: str, slug: str, project: Project, diagnostics: list[Diagnostic],
+                   gate: list[Diagnostic]) -> str:
+    """Why a document did not build, from the first error reported in its own source file."""
+    if kind == "leaflet":
+        def in_source(path: Path) -> bool:
+            return path == project.source_dir / f"{slug}.md"
+    else:
+        def in_source(path: Path) -> bool:
+            return path.parent == project.source_dir / "booklets" and path.stem == slug
+    errors = [d for d in diagnostics if d.level == "error" and in_source(d.location.path)]
+    overdue = [d for d in errors if d in gate]
+    if overdue:
+        return _reason("review overdue", overdue, project.root)
+    return _reason("source has errors", errors, project.root)
+
+
+def _reason(label: str, errors: list[Diagnostic], root: Path) -> str:
+    """`label: path:line: message`, counting any further errors (the build shows them all)."""
+    errors = [d for d in errors if d.level == "error"] or errors
+    if not errors:
+        return f"{label} (see the build's messages)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{label}: {errors[0].display(root)}{more}"

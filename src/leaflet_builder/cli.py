@@ -1,14 +1,19 @@
-"""The `leaflet` command: build, check and watch; content errors as `path:line: message`."""
+"""The `leaflet` command: build, check, watch, and init/new/schema to start; content errors as
+`path:line: message`."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from leaflet_builder import __version__
+
+if TYPE_CHECKING:  # imported where used: `leaflet --help` stays quick
+    from leaflet_builder.build import BuildOptions, BuildResult
+    from leaflet_builder.build_report import BuildReporter
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -73,28 +78,23 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
           force: bool, allow_overdue: bool, approved_only: bool,
           memory_limit: int | None) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
-    from leaflet_builder import build_exec
+    from leaflet_builder.build import BuildOptions
+    from leaflet_builder.build_noop import quick_build
+    from leaflet_builder.build_report import BuildReporter
     from leaflet_builder.render import ALL_FORMATS
 
     _require_source(source_dir)
     _stop_on_sigterm()
-    if scheduler is None and (jobs or build_exec.default_jobs()) > 1:
-        build_exec.start_workers_early(formats or ALL_FORMATS)
-    from leaflet_builder.build import BuildOptions
-    from leaflet_builder.build import build as run_build
-    from leaflet_builder.build_report import BuildReporter
-    from leaflet_builder.errors import LeafletError
-
     options = BuildOptions(source_dir, out_dir, layouts, formats or ALL_FORMATS, jobs=jobs,
                            force=force, timeout=timeout or None, scheduler=scheduler,
                            allow_overdue=allow_overdue, memory_limit=memory_limit,
                            approved_only=approved_only)
     try:
         with BuildReporter(_verbosity(quiet, verbose)) as reporter:
-            try:
-                result = run_build(options, on_output=reporter.output, on_plan=reporter.planned)
-            except LeafletError as exc:
-                raise click.UsageError(exc.message) from None
+            # nothing changed since a clean build: done without reading the project or a worker
+            result = quick_build(options, on_output=reporter.output, on_plan=reporter.planned)
+            if result is None:
+                result = _full_build(options, reporter)
             reporter.finished(result, out_dir)
     except OSError as exc:  # --out cannot be written at all (read-only, full): one line, no trace
         from leaflet_builder.output_guard import write_failure
@@ -103,6 +103,20 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
         click.echo(failure.diagnostic.display(), err=True)
         sys.exit(EXIT_CONTENT_ERROR)
     sys.exit(EXIT_OK if result.ok else EXIT_CONTENT_ERROR)
+
+
+def _full_build(options: BuildOptions, reporter: BuildReporter) -> BuildResult:
+    """Start the workers (their imports overlap the reading), then build what changed."""
+    from leaflet_builder import build_exec
+    from leaflet_builder.build import build as run_build
+    from leaflet_builder.errors import LeafletError
+
+    if options.scheduler is None and (options.jobs or build_exec.default_jobs()) > 1:
+        build_exec.start_workers_early(options.formats)
+    try:
+        return run_build(options, on_output=reporter.output, on_plan=reporter.planned)
+    except LeafletError as exc:
+        raise click.UsageError(exc.message) from None
 
 
 @main.command()
@@ -222,3 +236,61 @@ def check(source_dir: Path, layouts: tuple[str, ...], output_format: str, strict
     else:
         write_text(report, sys.stdout, Path.cwd(), strict, quiet=quiet)
     sys.exit(EXIT_CONTENT_ERROR if report.failed(strict) else EXIT_OK)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+def init(folder: Path) -> None:
+    """Start a project in FOLDER (default: here): settings, an example leaflet and a booklet.
+
+    It builds clean at once; change the example's words to make it yours. An existing project
+    is never overwritten.
+    """
+    import datetime as dt
+
+    from leaflet_builder.scaffold import ScaffoldError, init_project
+
+    try:
+        written = init_project(folder, dt.date.today())
+    except (ScaffoldError, OSError) as exc:
+        raise click.UsageError(str(exc)) from None
+    for relative in written:
+        click.echo(f"created {(folder / relative).as_posix()}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(f"next: {where}leaflet build   (outputs land in dist/; "
+               "add a leaflet with: leaflet new SLUG)")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--kind", type=click.Choice(["article", "glossary"]), default="article",
+              show_default=True, help="A leaflet, or a glossary entry for one word.")
+@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=Path("source"),
+              show_default=True, help="Folder with the leaflets (*.md).")
+def new(slug: str, kind: str, source_dir: Path) -> None:
+    """Write source/SLUG.md: every field it needs, status draft, and the usual sections.
+
+    SLUG is the leaflet's name: lowercase letters, digits and hyphens (car-t-cell-therapy).
+    """
+    import datetime as dt
+
+    from leaflet_builder.scaffold import ScaffoldError, new_leaflet
+
+    try:
+        path = new_leaflet(source_dir, slug, kind, dt.date.today())
+    except (ScaffoldError, OSError) as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"created {path.as_posix()} (status: draft) — write your text, then run "
+               "leaflet check")
+
+
+@main.command()
+@click.option("--for", "target", type=click.Choice(["leaflet", "project", "booklet"]),
+              default=None, help="One kind of file only; default: all three in one document.")
+def schema(target: Literal["leaflet", "project", "booklet"] | None) -> None:
+    """Print a JSON Schema of leaflet front matter, project.yaml and booklets, for editors."""
+    import json
+
+    from leaflet_builder.source.editor_schema import json_schema
+
+    click.echo(json.dumps(json_schema(target), indent=2, ensure_ascii=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -16,20 +17,18 @@ from jinja2 import (
     TemplateNotFound,
     select_autoescape,
 )
-from jinja2.sandbox import SandboxedEnvironment
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.layout_urls import check_stylesheet_references
+from leaflet_builder.source.schema import close_match
+from leaflet_builder.source.yamlmap import describe_syntax_error
+from leaflet_builder.template_sandbox import LayoutSandbox
 
 LAYOUT_FILE = "layout.yaml"
 # What a callout's kind is called in print; a layout may rename them (`labels: callout:`)
 DEFAULT_CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Important"}
 # a layout name becomes a folder name under --out: letters, digits, hyphens, underscores only
 LAYOUT_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,63})$")
-# url(...) and @import targets in a layout stylesheet
-_CSS_REFERENCE_RE = re.compile(
-    r"""url\(\s*(?P<q>['"]?)(?P<url>.*?)(?P=q)\s*\)|@import\s+(?P<q2>['"])(?P<url2>.*?)(?P=q2)""",
-    re.IGNORECASE | re.DOTALL,
-)
 
 
 def builtin_layouts_dir() -> Path:
@@ -109,9 +108,12 @@ def load_layout(name: str, project_root: Path | None) -> Layout:
                                                    "letters, digits and hyphens, e.g. 'clinic'")
         folder = _find_layout_folder(current, project_root)
         if folder is None:
-            known = ", ".join(available_layouts(project_root))
+            names = available_layouts(project_root)
+            guess = close_match(current, names)
+            hint = f"did you mean '{guess}'? " if guess else ""
             raise LeafletError(Path("layouts") / current, 0,
-                               f"no layout '{current}'; available layouts: {known}")
+                               f"no layout '{current}'; {hint}available layouts: "
+                               f"{', '.join(names)}")
         if folder in folders:
             raise LeafletError(folder / LAYOUT_FILE, 0, "layouts extend each other in a circle")
         folders.append(folder)
@@ -139,33 +141,26 @@ def _find_layout_folder(name: str, project_root: Path | None) -> Path | None:
     return None
 
 
-def check_stylesheet_references(css: str, path: Path) -> None:
-    """Layout CSS may refer only to files beside it: no URLs, absolute paths or `..` escapes.
+def _format_date(day: Any) -> str:
+    """`21 November 2026` (the same words every format uses for a date)."""
+    from leaflet_builder.render.shared import format_date
 
-    WeasyPrint's fetcher refuses those anyway; refusing them here too gives the layout author
-    a message with a line instead of a silently missing background or font, and keeps remote
-    references out of HTML and EPUB outputs, where a reader's device would fetch them.
-    """
-    for match in _CSS_REFERENCE_RE.finditer(css):
-        url = (match.group("url") or match.group("url2") or "").strip()
-        lowered = url.lower()
-        if not url or lowered.startswith("data:") or url.startswith("#"):
-            continue
-        parts = url.replace("\\", "/").split("/")
-        if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or url.startswith(("/", "\\")) or ".." in parts:
-            line = css.count("\n", 0, match.start()) + 1
-            raise LeafletError(path, line, f"stylesheet refers to '{url}' — a layout may only use "
-                                           "files inside its own folder (no web addresses, file: "
-                                           "URLs, absolute paths or '..')")
+    return format_date(day) if isinstance(day, dt.date) else ""
 
 
 def _read_settings(folder: Path) -> dict[str, Any]:
     path = folder / LAYOUT_FILE
+    if not path.resolve().is_relative_to(folder):
+        raise LeafletError(path, 0, f"{LAYOUT_FILE} is a symbolic link to {path.resolve()}, "
+                                    "outside the layout folder — copy the file into the layout")
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as exc:  # in words, at the faulty line, as for sources
+        index, problem = describe_syntax_error(exc, text)
+        raise LeafletError(path, index + 1, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LeafletError(path, mark.line + 1 if mark else 0, f"YAML syntax error: {exc}") from None
+        raise LeafletError(path, 0, f"YAML syntax error: {exc}") from None
     if not isinstance(data, dict):
         raise LeafletError(path, 1, "layout.yaml must be a mapping of settings")
     return data
@@ -182,14 +177,35 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+class LinkedTemplate(TemplateNotFound):
+    """A template that is a symbolic link out of its layout: reported at the link itself."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(path.name, message)
+        self.path = path
+
+
 class _ConfinedLoader(FileSystemLoader):
-    """FileSystemLoader that refuses a template whose real path (a symbolic link) leaves its folder."""
+    """FileSystemLoader that refuses a template whose real path leaves its layout folder.
+
+    The check is against the layout folder (already resolved), not against its `templates/`
+    folder resolved: a `templates/` that is itself a link to `/etc` would otherwise make
+    every file under `/etc` look inside. A link at any depth is caught because the template's
+    whole real path is compared.
+    """
+
+    def __init__(self, folders: tuple[Path, ...]) -> None:
+        super().__init__([str(folder / "templates") for folder in folders])
+        self.folders = folders
 
     def get_source(self, environment: Environment, template: str) -> Any:
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
-            raise TemplateNotFound(f"{template} (a symbolic link to {real}, outside the layout)")
+        for folder, root in zip(self.folders, self.searchpath, strict=True):
+            if filename.startswith(root + "/") and not real.is_relative_to(folder):
+                raise LinkedTemplate(Path(filename), (
+                    f"template '{template}' is a symbolic link to {real}, outside the layout "
+                    f"folder {folder} — copy the file into the layout instead of linking"))
         return source, filename, uptodate
 
 
@@ -203,8 +219,8 @@ def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str
     sandboxed: a layout shared between teams cannot reach Python internals
     (`''.__class__.__mro__`) from a template and run code on the build server.
     """
-    env = SandboxedEnvironment(
-        loader=_ConfinedLoader([str(folder / "templates") for folder in folders]),
+    env = LayoutSandbox(
+        loader=_ConfinedLoader(folders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -213,4 +229,6 @@ def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str
     )
     # layout-wide words every template may use (the DOCX renderer reads the same ones)
     env.globals["callout_labels"] = dict(callout_labels)
+    # dates are data; how to write one is a filter of ours, not a function handed in the data
+    env.filters["format_date"] = _format_date
     return env

@@ -46,6 +46,9 @@ class Link:
     href: str
     children: tuple[Inline, ...]
     target_slug: str | None = None
+    # the source line of the link itself (0: unknown), for messages about its target; a
+    # paragraph or table can span many lines, and the mistake is on this one
+    line: int = field(default=0, compare=False)
     kind: ClassVar[str] = "link"
 
 
@@ -70,7 +73,10 @@ class Asset:
     height: int
 
     def read_bytes(self) -> bytes:
-        return self.path.read_bytes()
+        """The picture as every format embeds it: pixels and colour profile, no metadata."""
+        from leaflet_builder.source.image_meta import strip_metadata
+
+        return strip_metadata(self.path.read_bytes())
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,12 @@ class LeafletMeta:
         return dict(self.field_lines).get(key, 1)
 
 
+# The date of a leaflet whose source states none (a draft with no review or source-access
+# date): fixed, so outputs never take the clock's time or a file's save time, which a checkout
+# resets; the earliest date a ZIP entry (DOCX, EPUB) can hold. Never shown to readers.
+UNDATED = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+
+
 @dataclass(frozen=True)
 class Leaflet:
     """One leaflet: its slug, where it came from, its metadata and its body."""
@@ -211,8 +223,8 @@ class Leaflet:
     path: Path
     meta: LeafletMeta
     blocks: tuple[Block, ...]
-    # last modification of the source, for dates that must not come from the clock
-    source_date: dt.datetime = field(default=dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    # the newest date the source states (UNDATED when none), for dates not from the clock
+    source_date: dt.datetime = field(default=UNDATED)
     # sha256 of the text this model was read from: the build's fingerprint uses it, not the
     # file on disk, which an editor may have saved again since (build_inputs.py)
     source_digest: str = ""

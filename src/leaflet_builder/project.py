@@ -8,6 +8,7 @@ from pathlib import Path
 from leaflet_builder.errors import Diagnostics
 from leaflet_builder.model import Booklet, Leaflet, ProjectSettings
 from leaflet_builder.source.leaflet import read_leaflet
+from leaflet_builder.source.schema import did_you_mean
 from leaflet_builder.source.settings import read_booklet, read_project_settings
 
 
@@ -135,8 +136,10 @@ def _check_booklet_members(project: Project, booklet: Booklet, slug_lines: dict[
                                       "this booklet")
             ok = False
         elif slug not in project.leaflets:
+            known = set(project.leaflets) | project.failed | project.withdrawn
             project.diagnostics.error(booklet.path, line, f"no leaflet '{slug}' "
-                                                          f"(no source/{slug}.md)")
+                                                          f"(no source/{slug}.md)"
+                                                          + did_you_mean(slug, known))
             ok = False
     if len(set(booklet.leaflets)) != len(booklet.leaflets):
         project.diagnostics.error(booklet.path, 1, "a leaflet is listed twice in 'leaflets'")

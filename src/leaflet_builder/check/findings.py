@@ -101,6 +101,10 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "Justified text makes uneven gaps between words that low-vision readers lose their "
          "place in; text must be left-aligned.",
          "UKAAF G003; RNIB clear print"),
+    Rule("missing-glyph", "error",
+         "A character that no font of the layout can draw prints as an empty box, with no "
+         "other sign; the PDF build refuses the leaflet.",
+         "NHS Accessible Information Standard (information the reader can read)"),
     Rule("check-config", "warning",
          "A rule id in check.disable that does not exist is probably a typo: the rule still runs.",
          "leaflet_builder"),

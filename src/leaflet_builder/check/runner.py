@@ -8,12 +8,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leaflet_builder.check import clearprint, glossary, images, lists, metadata, readability
+from leaflet_builder.check import (
+    clearprint,
+    glossary,
+    glyphs,
+    images,
+    lists,
+    metadata,
+    readability,
+)
 from leaflet_builder.check.context import CheckContext, finding, yaml_key_line
 from leaflet_builder.check.findings import ALWAYS_ON, RULES, Finding
-from leaflet_builder.errors import LeafletError
+from leaflet_builder.errors import LeafletError, Location
 from leaflet_builder.layouts import load_layout
 from leaflet_builder.project import Project
+from leaflet_builder.source.schema import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,15 @@ def run_checks(project: Project, today: dt.date | None = None,
         try:
             ctx.layouts.append(load_layout(name, project.root))
         except LeafletError as exc:
-            found.append(Finding("source", "error", exc.location, exc.message))
+            location = exc.location
+            project_yaml = project.source_dir / "project.yaml"
+            if not layout_names and location.path == Path("layouts") / name:
+                # the name was typed in project.yaml: point there, not at a missing folder
+                location = Location(project_yaml, yaml_key_line(project_yaml, "default_layout"))
+                found.append(Finding("source", "error", location,
+                                     f"default_layout: {exc.message}"))
+            else:
+                found.append(Finding("source", "error", location, exc.message))
     measured: dict[str, readability.Readability] = {}
     for slug, leaflet in sorted(project.leaflets.items()):
         found += metadata.check_leaflet(leaflet, ctx)
@@ -64,6 +81,7 @@ def run_checks(project: Project, today: dt.date | None = None,
         found += grade_findings
         found += lists.check_leaflet(leaflet, ctx)
         found += images.check_leaflet(leaflet, ctx)
+        found += glyphs.check_leaflet(leaflet, ctx)
     for booklet in project.booklets.values():
         found += images.check_booklet(booklet, ctx)
     found += metadata.check_project(ctx)
@@ -71,8 +89,12 @@ def run_checks(project: Project, today: dt.date | None = None,
     for layout in ctx.layouts:
         found += clearprint.check_layout(layout, ctx)
     found = _without_disabled(found, ctx)
-    found.sort(key=Finding.sort_key)
-    return CheckReport(found, _summaries(project, measured, found), len(project.booklets),
+    # leaflets (and settings) in file order first, booklets last: a booklet's "(see above)"
+    # points at a leaflet's messages, which must then be above it
+    booklets_dir = project.source_dir / "booklets"
+    found.sort(key=lambda f: (f.location.path.parent == booklets_dir, f.sort_key()))
+    booklet_count = len(project.booklets) + len(project.failed_booklets)  # broken ones too
+    return CheckReport(found, _summaries(project, measured, found), booklet_count,
                        ctx.max_grade)
 
 
@@ -84,8 +106,9 @@ def _without_disabled(found: list[Finding], ctx: CheckContext) -> list[Finding]:
     for rule in sorted(disabled):
         if rule not in RULES:
             kept.append(finding("check-config", project_yaml, line,
-                                f"check.disable: no rule '{rule}' (a typo?); rules: "
-                                + ", ".join(r for r in RULES if r not in ALWAYS_ON)))
+                                f"check.disable: no rule '{rule}' (a typo?)"
+                                + (did_you_mean(rule, RULES) or "; rules: " + ", ".join(
+                                    r for r in RULES if r not in ALWAYS_ON))))
         elif rule in ALWAYS_ON:
             kept.append(finding("check-config", project_yaml, line,
                                 f"check.disable: '{rule}' cannot be switched off"))

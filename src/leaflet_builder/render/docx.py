@@ -19,7 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml.ns import qn
 from docx.parts.numbering import NumberingPart
-from docx.shared import Emu, Mm
+from docx.shared import Emu, Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
@@ -37,6 +37,14 @@ from leaflet_builder.model import (
     Table,
 )
 from leaflet_builder.render import RenderContext, docx_xml
+from leaflet_builder.render.bidi import (
+    LEFT_TO_RIGHT_MARK,
+    LRE,
+    POP,
+    direction,
+    direction_segments,
+    isolate_ltr,
+)
 from leaflet_builder.render.docx_html import HtmlBlocks, Piece, normalise
 from leaflet_builder.render.docx_styles import DocxDesign, StyleIndex, add_styles
 from leaflet_builder.render.pages import render_template
@@ -56,6 +64,7 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT}
 ASSET_SCHEME = "asset:"
 EMU_PER_PX = 9525  # at 96 px an inch
+PANEL_PADDING_MM = 2.5  # the inner margin of a callout's box and the glossary panel
 # parts a reference document may carry that a handout does not need (and that grow the file)
 UNNEEDED_RELS = (RT.THUMBNAIL, RT.CUSTOM_XML, RT.GLOSSARY_DOCUMENT,
                  "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
@@ -88,6 +97,12 @@ class DocxWriter:
         self.styles = StyleIndex(self.doc)
         self.assets: dict[str, Asset] = {}
         self._blocks_since_table = True
+        # where paragraphs and tables go: the body, or the cell of a callout's box
+        self._container: Any = self.doc
+        self._width = self.text_width
+        self._first_in_cell: DocxParagraph | None = None
+        # a panel (callout box, glossary) just ended here: the next paragraph keeps a gap
+        self._after_panel: Any = None
 
     # --- whole document ---
 
@@ -97,7 +112,6 @@ class DocxWriter:
         order = self.ctx.layout.setting("docx", "blocks", default=list(DEFAULT_BLOCKS))
         for name in order:
             if name == "body":
-                self._write_hero(view)
                 for block in self.leaflet.blocks:
                     self._block(block, None)
             else:
@@ -135,8 +149,15 @@ class DocxWriter:
 
     def paragraph(self, style: str) -> DocxParagraph:
         self._blocks_since_table = True
-        paragraph = self.doc.add_paragraph()
+        if self._first_in_cell is not None:  # a new cell's own empty paragraph comes first
+            paragraph, self._first_in_cell = self._first_in_cell, None
+        else:
+            paragraph = self._container.add_paragraph()
         self._style(paragraph, style)
+        if self._after_panel is self._container:
+            # a table has no space after it, so the text below would touch the box
+            paragraph.paragraph_format.space_before = Pt(self.design.body_pt * 0.6)
+        self._after_panel = None
         if self.rtl:
             docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
         return paragraph
@@ -158,18 +179,33 @@ class DocxWriter:
             if piece.kind == "image":
                 self._inline_picture(paragraph, piece.link or "", piece.text)
                 continue
-            run = paragraph.add_run()
-            if piece.kind == "break":
-                run.add_break()
-            elif piece.kind == "tab":
-                run.add_tab()
-            else:
-                run.text = piece.text
-                self._format_run(run, piece, linked=link_element is not None)
-            if self.rtl:
-                docx_xml.set_run_rtl(run._r.get_or_add_rPr())
-            if link_element is not None:
-                link_element.append(run._r)
+            # in a right-to-left document, runs of Arabic are marked right to left and runs
+            # of Latin letters and digits are not (render/bidi.py): Word and LibreOffice lay
+            # numbers, drug names and phone numbers out left to right, where they belong
+            segments = (direction_segments(isolate_ltr(piece.text, LRE, POP))
+                        if self.rtl and piece.kind == "text" else [(piece.text, self.rtl)])
+            for text, rtl in segments:
+                run = paragraph.add_run()
+                if piece.kind == "break":
+                    run.add_break()
+                elif piece.kind == "tab":
+                    run.add_tab()
+                else:
+                    run.text = text
+                    self._format_run(run, piece, linked=link_element is not None)
+                if rtl:
+                    docx_xml.set_run_rtl(run._r.get_or_add_rPr())
+                if link_element is not None:
+                    link_element.append(run._r)
+        if self.rtl:
+            self._settle_direction(paragraph)
+
+    def _settle_direction(self, paragraph: DocxParagraph) -> None:
+        """A paragraph of an Arabic document with no right-to-left letter (the English
+        wording of the shared blocks) reads left to right, as `dir="auto"` would have it."""
+        kinds = {direction(char) for char in paragraph.text}
+        if "L" in kinds and "R" not in kinds:
+            docx_xml.set_paragraph_ltr(paragraph._p)
 
     def _format_run(self, run: Run, piece: Piece, linked: bool) -> None:
         style = "Hyperlink" if linked else ("Verbatim Char" if piece.code else piece.style)
@@ -237,7 +273,63 @@ class DocxWriter:
                     self._block(child, where.style, where.depth)
 
     def _callout(self, block: Callout) -> None:
+        """A callout as one box: a one-cell table with the kind's bar, lines and fill.
+
+        The row does not split, so a callout that fits on a page stays on one page.
+        """
         style = f"Callout {block.callout.capitalize()}"
+        colour = self.design.callout[block.callout]
+        cell = self._framed_table(1, bar=colour, fill=self.design.fills[block.callout],
+                                  line=colour).cell(0, 0)
+        outer = (self._container, self._width)
+        self._container, self._width = cell, self._width - 2 * Mm(PANEL_PADDING_MM) - Mm(2)
+        self._first_in_cell = cell.paragraphs[0]
+        try:
+            self._callout_content(block, style)
+        finally:
+            self._container, self._width = outer
+            self._first_in_cell = None
+        self._blocks_since_table = False
+        self._after_panel = self._container
+
+    def _framed_table(self, rows: int, *, bar: str | None, fill: str | None,
+                      line: str | None = None, columns: tuple[int, ...] | None = None) -> Any:
+        """A layout table (a panel, not data) across the current width."""
+        if not self._blocks_since_table:
+            self.paragraph("Normal")  # Word joins two tables that touch (pandoc #4315)
+        widths = columns or (self._width,)
+        table = self._container.add_table(rows, len(widths))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Emu(width)
+            for cell in column.cells:
+                cell.width = Emu(width)
+        docx_xml.frame_table(table._tbl, bar=bar, fill=fill, line=line,
+                             padding_twips=Mm(PANEL_PADDING_MM).twips)
+        if self.rtl:
+            docx_xml.set_table_rtl(table._tbl)
+        return table
+
+    def definitions(self, style: str, rows: list[tuple[list[Piece], list[Piece]]]) -> None:
+        """Label and value rows in two fixed columns (the glossary block, "About" details)."""
+        label_width = min(int(Mm(self.design.label_width_mm)), self._width // 2)
+        panel = style == "Glossary Block"
+        table = self._framed_table(
+            len(rows), bar=self.design.accent if panel else None,
+            fill=self.design.fills["panel"] if panel else None,
+            columns=(label_width, self._width - label_width))
+        for index, (label, value) in enumerate(rows):
+            for cell, pieces in zip(table.rows[index].cells, (label, value), strict=True):
+                paragraph = cell.paragraphs[0]
+                self._style(paragraph, style)
+                if self.rtl:
+                    docx_xml.set_paragraph_rtl(paragraph._p.get_or_add_pPr())
+                # the rows of one block stay together on a page, as the PDF keeps them
+                paragraph.paragraph_format.keep_with_next = index < len(rows) - 1
+                self.write(paragraph, pieces)
+        self._blocks_since_table = False
+        self._after_panel = self._container
+
+    def _callout_content(self, block: Callout, style: str) -> None:
         title = self.paragraph(style)
         label = self.ctx.layout.callout_labels[block.callout] + (
             ": " if block.title else "")
@@ -253,7 +345,7 @@ class DocxWriter:
             self.paragraph("Normal")  # Word joins two tables that touch (pandoc #4315)
         columns = max(len(block.header), *(len(row) for row in block.rows)) if block.rows else \
             len(block.header)
-        table = self.doc.add_table(rows=1 + len(block.rows), cols=columns)
+        table = self._container.add_table(1 + len(block.rows), columns)
         if "Leaflet Table" in self.styles:
             table.style = self.styles["Leaflet Table"]
         for row_index, cells in enumerate((block.header, *block.rows)):
@@ -269,20 +361,14 @@ class DocxWriter:
                         paragraph.alignment = ALIGN[cell.align]
                     self._inlines(paragraph, cell.children)
         for column in table.columns:  # equal columns across the text width (LibreOffice needs it)
-            column.width = Emu(self.text_width // columns)
+            column.width = Emu(self._width // columns)
             for cell in column.cells:
-                cell.width = Emu(self.text_width // columns)
+                cell.width = Emu(self._width // columns)
         docx_xml.mark_header_row(table.rows[0]._tr)
         docx_xml.set_table_full_width(table._tbl, header_row=True)
         if self.rtl:
             docx_xml.set_table_rtl(table._tbl)
         self._blocks_since_table = False
-
-    def _write_hero(self, view: dict[str, Any]) -> None:
-        hero = self.meta.image
-        # the title block may show the hero image itself (then it is among the assets)
-        if hero is not None and hero.asset.relative not in self.assets:
-            self._picture(hero.asset, hero.alt, "")
 
     def _picture(self, asset: Asset, alt: str, title: str) -> None:
         paragraph = self.paragraph("Figure" if title else "Normal")
@@ -297,8 +383,9 @@ class DocxWriter:
             if alt:
                 paragraph.add_run(alt)
             return
-        # natural size at 96 px an inch, never wider than the text or taller than half a page
-        width = min(asset.width * EMU_PER_PX, self.text_width)
+        # natural size at 96 px an inch, never wider than the text (or the callout's box) or
+        # taller than half a page
+        width = min(asset.width * EMU_PER_PX, self._width)
         height = width * asset.height // max(asset.width, 1)
         if height > self.text_height // 2:
             height = self.text_height // 2
@@ -337,10 +424,18 @@ class DocxWriter:
     # --- page furniture and properties ---
 
     def _write_furniture(self, view: dict[str, Any]) -> None:
+        """Header and footer. Page 1 has a header of its own, without the organisation and
+        DRAFT: the title block and the DRAFT banner say both just below it, and saying them
+        twice on one page is noise. Every later page names them in the header, and every
+        page's footer says DRAFT on a draft."""
         section = self.doc.sections[0]
-        docx_xml.set_title_page_off(section._sectPr)
         header = section.header
         header.is_linked_to_previous = False
+        section.different_first_page_header_footer = True
+        first = section.first_page_header
+        first.is_linked_to_previous = False
+        # the first page keeps a reference document's header design (a logo, a rule)
+        docx_xml.copy_story(header.part, first.part)
         lines: list[tuple[str, str]] = []
         if view["organisation"]:
             lines.append(("Header", view["organisation"]))
@@ -349,14 +444,26 @@ class DocxWriter:
         for style, text in lines:
             paragraph = self._furniture_paragraph(header, style)
             self.write(paragraph, [Piece(text)])
-        footer = section.footer
-        footer.is_linked_to_previous = False
-        paragraph = self._furniture_paragraph(footer, "Footer")
         words = " · ".join(part for part in (self.meta.title, view["footer_label"]) if part)
-        self.write(paragraph, [Piece(f"{words} · Page ")])
-        docx_xml.add_field(paragraph, "PAGE", "1")
-        self.write(paragraph, [Piece(" of ")])
-        docx_xml.add_field(paragraph, "NUMPAGES", "1")
+        for footer in (section.footer, section.first_page_footer):
+            footer.is_linked_to_previous = False
+            paragraph = self._furniture_paragraph(footer, "Footer")
+            # "Page N of M" is one left-to-right phrase, its fields in their own runs; in an
+            # Arabic footer the title comes first, on the right, then the phrase
+            self.write(paragraph, [Piece(f"{words} · ")])
+            self.write_ltr(paragraph, "Page ")
+            docx_xml.add_field(paragraph, "PAGE", "1")
+            self.write_ltr(paragraph, " of ")
+            docx_xml.add_field(paragraph, "NUMPAGES", "1")
+            if self.rtl:
+                # a left-to-right mark closes the phrase: without it LibreOffice sets the last
+                # field (a number at the end of a right-to-left line) apart, on the far left
+                self.write_ltr(paragraph, LEFT_TO_RIGHT_MARK)
+
+    def write_ltr(self, paragraph: DocxParagraph, text: str) -> None:
+        """A left-to-right run (not marked `w:rtl`, even in an Arabic document)."""
+        run = paragraph.add_run()
+        run.text = text
 
     def _furniture_paragraph(self, story: Any, style: str) -> DocxParagraph:
         paragraphs: list[DocxParagraph] = story.paragraphs

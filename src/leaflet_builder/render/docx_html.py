@@ -67,6 +67,8 @@ class Sink(Protocol):
 
     def picture(self, src: str, alt: str) -> bool: ...
 
+    def definitions(self, style: str, rows: list[tuple[list[Piece], list[Piece]]]) -> None: ...
+
 
 def normalise(pieces: list[Piece]) -> list[Piece]:
     """HTML whitespace rules: runs of spaces collapse, none at the start or end of a paragraph."""
@@ -208,20 +210,27 @@ class HtmlBlocks:
         flush()
 
     def _definitions(self, element: HtmlElement, style: str) -> None:
-        pieces: list[Piece] = []
+        """A `dl` as rows of (label, value): the writer lays them out in two columns, so a long
+        label wraps inside its own column instead of pushing its value along the line."""
+        rows: list[tuple[list[Piece], list[Piece]]] = []
         for child in element:
             if not isinstance(child.tag, str):
                 continue
             tag = child.tag.lower()
             if tag == "dt":
-                self._flush(pieces, style)
-                self._inline_children(child, Piece(style="Definition Label"), pieces)
-                pieces.append(Piece(kind="tab"))
+                label: list[Piece] = []
+                self._inline_children(child, Piece(style="Definition Label"), label)
+                rows.append((normalise(label), []))
             elif tag == "dd":
-                if pieces and pieces[-1].kind != "tab":
-                    pieces.append(Piece("; "))
-                self._inline_children(child, Piece(), pieces)
-        self._flush(pieces, style)
+                if not rows:  # a value without a label still shows, in the value column
+                    rows.append(([], []))
+                value = rows[-1][1]
+                if value:
+                    value.append(Piece("; "))
+                self._inline_children(child, Piece(), value)
+        rows = [(label, normalise(value)) for label, value in rows]
+        if rows:
+            self.sink.definitions(style, rows)
 
     # --- inlines ---
 

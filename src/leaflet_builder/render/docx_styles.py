@@ -145,22 +145,18 @@ def style_defs(d: DocxDesign) -> list[StyleDef]:
                              numbering=(True, level - 1)))
         defs.append(StyleDef(f"List Continue{suffix}", builtin=True, after=3,
                              indent_mm=indent * level))
+    # a callout's box (bar, lines, fill) and the glossary's panel are one-cell or two-column
+    # tables (`docx_xml.frame_table`); these styles are the text inside them, so their
+    # paragraphs carry no borders of their own (those split into one box per indent)
     for kind in ("note", "tip", "warning"):
-        colour = d.callout[kind]
-        defs.append(StyleDef(
-            f"Callout {kind.capitalize()}", after=4, keep_lines=True, indent_mm=3,
-            border=(colour, {"top": 12, "bottom": 12, "right": 12, "left": 60}),
-            fill=d.fills[kind]))
+        defs.append(StyleDef(f"Callout {kind.capitalize()}", after=4, keep_lines=True,
+                             fill=d.fills[kind]))
     defs += [
         StyleDef("Callout Title", kind="character", base=None, bold=True),
         StyleDef("Definition Label", kind="character", base=None, bold=True),
-        StyleDef("Glossary Block", after=2, indent_mm=d.label_width_mm + 3,
-                 hanging_mm=d.label_width_mm, tab_mm=d.label_width_mm + 3,
-                 border=(d.accent, {"left": 48}), fill=d.fills["panel"], keep_lines=True),
-        StyleDef("Definition List", after=2, indent_mm=d.label_width_mm,
-                 hanging_mm=d.label_width_mm, tab_mm=d.label_width_mm),
-        StyleDef("About Details", size=d.small_pt, after=2, indent_mm=d.label_width_mm,
-                 hanging_mm=d.label_width_mm, tab_mm=d.label_width_mm),
+        StyleDef("Glossary Block", after=2, keep_lines=True, fill=d.fills["panel"]),
+        StyleDef("Definition List", after=2, keep_lines=True),
+        StyleDef("About Details", size=d.small_pt, after=2, keep_lines=True),
         StyleDef("About Text", size=d.small_pt),
         StyleDef("Disclaimer", before=8, fill=d.fills["panel"],
                  border=(d.fills["panel"], {"top": 4, "bottom": 4, "left": 4, "right": 4})),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import Any
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -81,6 +82,13 @@ def set_paragraph_rtl(p_pr: BaseOxmlElement) -> None:
 
 def set_run_rtl(r_pr: BaseOxmlElement) -> None:
     put_child(r_pr, make("rtl"), RPR_ORDER)
+
+
+def set_paragraph_ltr(p: BaseOxmlElement) -> None:
+    """A left-to-right paragraph (English words in an Arabic document): no `w:bidi` on it,
+    no `w:rtl` on its runs, so its full stop stays at its end."""
+    for element in p.xpath("./w:pPr/w:bidi | .//w:r/w:rPr/w:rtl"):
+        element.getparent().remove(element)
 
 
 def set_border(p_pr: BaseOxmlElement, colour: str, sides: dict[str, int], space_pt: int = 4) -> None:
@@ -165,6 +173,54 @@ def mark_header_row(tr: BaseOxmlElement) -> None:
     put_child(tr_pr, make("tblHeader"), TRPR_ORDER)
 
 
+TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+               "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+               "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")
+TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+              "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
+
+
+def frame_table(tbl: BaseOxmlElement, *, bar: str | None, fill: str | None,
+                padding_twips: int, line: str | None = None) -> None:
+    """A layout table drawn as one panel: no grid, an optional bar at the start side (the left
+    in left-to-right text), thin `line`s round the rest, one fill, fixed column widths, and
+    every row kept on one page.
+
+    Word draws a paragraph border per run of paragraphs with the same indents, so a callout
+    holding a list became three boxes with bars out of line; a table cell is one box whatever
+    its paragraphs' indents. A fixed layout keeps a long label wrapping inside its column.
+    """
+    tbl_pr = tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblStyle")):
+        tbl_pr.remove(old)
+    put_child(tbl_pr, make("tblW", w="5000", type="pct"), TBLPR_ORDER)
+    borders = make("tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        if side == "left" and bar:
+            borders.append(make(side, val="single", sz="36", space="0", color=bar))
+        elif line and side in ("top", "bottom", "right"):
+            borders.append(make(side, val="single", sz="8", space="0", color=line))
+        else:
+            borders.append(make(side, val="nil"))
+    put_child(tbl_pr, borders, TBLPR_ORDER)
+    if fill:
+        put_child(tbl_pr, make("shd", val="clear", color="auto", fill=fill), TBLPR_ORDER)
+    put_child(tbl_pr, make("tblLayout", type="fixed"), TBLPR_ORDER)
+    margins = make("tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        margins.append(make(side, w=str(padding_twips if side in ("left", "right") else
+                                        padding_twips // 3), type="dxa"))
+    put_child(tbl_pr, margins, TBLPR_ORDER)
+    put_child(tbl_pr, make("tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0",
+                           lastColumn="0", noHBand="1", noVBand="1"), TBLPR_ORDER)
+    for tr in tbl.findall(qn("w:tr")):
+        put_child(tr.get_or_add_trPr(), make("cantSplit"), TRPR_ORDER)
+        for tc in tr.findall(qn("w:tc")):
+            if fill:  # LibreOffice paints a cell's own fill, not always the table's
+                put_child(tc.get_or_add_tcPr(), make("shd", val="clear", color="auto",
+                                                     fill=fill), TCPR_ORDER)
+
+
 def set_table_full_width(tbl: BaseOxmlElement, header_row: bool) -> None:
     tbl_pr = tbl.tblPr
     for old in tbl_pr.findall(qn("w:tblW")):
@@ -244,9 +300,11 @@ class Numbering:
         num = make("num", numId=str(num_id))
         num.append(make("abstractNumId", val=str(abstract_id)))
         if ordered:
+            # one instance serves one list, at whatever level it is nested: every level starts
+            # at the source's number (a nested list from 3 must not print 1)
             for level in range(MAX_LEVEL + 1):
                 override = make("lvlOverride", ilvl=str(level))
-                override.append(make("startOverride", val=str(start if level == 0 else 1)))
+                override.append(make("startOverride", val=str(start)))
                 num.append(override)
         cleanup = self.root.find(qn("w:numIdMacAtCleanup"))
         if cleanup is not None:
@@ -327,9 +385,21 @@ def set_section_rtl(sect_pr: BaseOxmlElement) -> None:
             sect_pr.append(bidi)
 
 
-def set_title_page_off(sect_pr: BaseOxmlElement) -> None:
-    for old in sect_pr.findall(qn("w:titlePg")):
-        sect_pr.remove(old)
+def copy_story(source: Any, target: Any) -> None:
+    """Make a header or footer part hold a copy of another's content, with the pictures and
+    links it refers to (each part has its own relationships, so the ids are made anew)."""
+    for child in list(target.element):
+        target.element.remove(child)
+    for child in source.element:
+        target.element.append(_copy(child))
+    r_ns = f"{{{R_NS}}}"
+    for element in target.element.iter():
+        for name, value in list(element.attrib.items()):
+            rel = source.rels.get(value) if name.startswith(r_ns) else None
+            if rel is not None:
+                element.set(name, target.relate_to(
+                    rel.target_ref if rel.is_external else rel.target_part, rel.reltype,
+                    is_external=rel.is_external))
 
 
 # --- the lean starting package ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from lxml import etree
 
 from leaflet_builder.errors import LeafletError
 from leaflet_builder.model import (
+    UNDATED,
     Asset,
     Booklet,
     Heading,
@@ -42,7 +43,9 @@ from leaflet_builder.render.shared import (
     DRAFT_LABEL,
     PageTarget,
     format_date,
+    guide_texts,
     output_date,
+    shown_hero,
     status_label,
 )
 
@@ -87,6 +90,12 @@ def book_identifier(organisation: str, kind: str, slug: str) -> str:
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{organisation}/{kind}/{slug}')}"
 
 
+def _date_label(ctx: RenderContext, when: dt.datetime) -> str:
+    """The date a reader sees: none for a book whose leaflets state no date (UNDATED is for
+    the package's metadata, not a date to show a patient)."""
+    return "" if ctx.build_date is None and when <= UNDATED else format_date(when.date())
+
+
 def modified_date(ctx: RenderContext, leaflets: tuple[Leaflet, ...]) -> dt.datetime:
     """The book's date in UTC (see `output_date`), never before what a ZIP can store."""
     return max(output_date(ctx, leaflets), EPOCH_1980)
@@ -123,9 +132,11 @@ def _render_book(book: _Book, ctx: RenderContext, source: Any) -> bytes:
     organisation = ctx.settings.organisation or ""
     common = {
         "lang": book.language, "dir": "rtl" if book.rtl else "ltr",
-        "stylesheet_links": list(STYLESHEETS), "book": book, "settings": ctx.settings,
+        "stylesheet_links": list(STYLESHEETS), "settings": ctx.settings,
+        "book": {"kind": book.kind, "slug": book.slug, "title": book.title,
+                 "subtitle": book.subtitle, "language": book.language},
         "organisation": organisation, "is_draft": is_draft, "draft_label": DRAFT_LABEL,
-        "format_date": format_date,
+        "guide_texts": guide_texts(ctx.settings),
     }
     cover_src, cover_bytes, cover_type, alt = _cover(book, ctx, is_draft)
     pages: list[_Page] = [_Page("cover", "cover.xhtml", book.title, _frame(
@@ -134,7 +145,7 @@ def _render_book(book: _Book, ctx: RenderContext, source: Any) -> bytes:
     if book.kind == "booklet":
         pages.append(_Page("titlepage", "titlepage.xhtml", book.title, _frame(
             ctx, "epub/titlepage.xhtml", common, page_title=book.title, page_class="titlepage",
-            body_type="frontmatter", date_label=format_date(when.date()))))
+            body_type="frontmatter", date_label=_date_label(ctx, when))))
     leaflet_pages = [_leaflet_page(leaflet, ctx, target, slugs) for leaflet in book.leaflets]
     back: list[_Page] = []
     if book.kind == "booklet":
@@ -234,6 +245,9 @@ def _image_names(book: _Book) -> dict[str, tuple[Asset, str]]:
     """
     assets: dict[str, Asset] = {}
     for leaflet in book.leaflets:
+        hero = shown_hero(leaflet)
+        if hero is not None:
+            assets.setdefault(hero.asset.relative, hero.asset)
         for block in walk_blocks(leaflet.blocks):
             if isinstance(block, Image):
                 assets.setdefault(block.asset.relative, block.asset)

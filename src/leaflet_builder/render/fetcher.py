@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.source.image_meta import strip_metadata
 
 MAX_FETCH_BYTES = 64 * 1024 * 1024  # fonts are the largest files read (a few MB)
 # Source files are addressed under this fixed URL rather than their real path: WeasyPrint names
@@ -61,6 +62,10 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no 
             data = handle.read(MAX_FETCH_BYTES + 1)
         if len(data) > MAX_FETCH_BYTES:
             self._refuse(url, "the file is too large")
+        if self._virtual_source is not None and path.is_relative_to(self._virtual_source):
+            # a source's picture, without EXIF, GPS or text. Not answered with its file: URL,
+            # because WeasyPrint then embeds a JPEG by reading the file again from disk
+            return URLFetcherResponse("leaflet-source:" + url, strip_metadata(data))
         return URLFetcherResponse(path.as_uri(), data)
 
     def _real_path(self, url_path: str) -> Path:

@@ -1,19 +1,26 @@
 """The open-licensed fonts every PDF uses, installed as Python packages (same pages everywhere).
 
 Atkinson Hyperlegible (Braille Institute) is drawn for low-vision readers; Noto Sans covers
-the Latin letters it lacks (Welsh ŵ, ŷ and more); Noto Sans Arabic covers Arabic script; IBM Plex
-Mono sets code. No system font is named anywhere in the stylesheets, so a glyph none of these has
-is a visible gap on every machine alike rather than a silent difference between machines.
+the Latin letters it lacks (Welsh ŵ, ŷ and more); Noto Sans Arabic covers Arabic script; Hind
+Siliguri covers Bengali; IBM Plex Mono sets code. WeasyPrint's fontconfig sees only these (and
+fonts a layout ships with `@font-face`), never the system's, so a glyph none of these has is a
+visible gap on every machine alike rather than a silent difference between machines (and the
+build refuses it: render/coverage.py), and a layout naming a system font gets a packaged one
+instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import os
 import shutil
+from collections.abc import Iterator
 from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from leaflet_builder.process_guard import owned_temp_dir
 
@@ -31,6 +38,10 @@ FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     )),
     ("fontpkg_noto_sans_arabic", "Noto Sans Arabic", (
         ("NotoSansArabic[wdth,wght].ttf", "100 900", "normal"),
+    )),
+    ("fontpkg_hind_siliguri", "Hind Siliguri", (
+        ("HindSiliguri-Regular.ttf", "400", "normal"),
+        ("HindSiliguri-Bold.ttf", "700", "normal"),
     )),
     ("fontpkg_ibm_plex_mono", "IBM Plex Mono", (
         ("IBMPlexMono-Regular.ttf", "400", "normal"),
@@ -88,11 +99,41 @@ def font_configuration() -> Any:
     """
     from weasyprint.text.fonts import FontConfiguration
 
-    config = FontConfiguration()
     # named with this process's pid: if it is killed, the next build sweeps the folder
-    config._folder = owned_temp_dir("fonts")  # WeasyPrint's attribute
+    folder = owned_temp_dir("fonts")
+    with _confined_fontconfig(folder):
+        config = FontConfiguration()
+    config._folder = folder  # WeasyPrint's attribute
     Finalize(None, _remove_font_folder, args=(config,), exitpriority=10)
     return config
+
+
+@contextlib.contextmanager
+def _confined_fontconfig(folder: Path) -> Iterator[None]:
+    """Fontconfig that knows only the packaged fonts (and what `@font-face` adds), not the system's.
+
+    WeasyPrint's FontConfiguration loads fontconfig's configuration from FONTCONFIG_FILE when
+    it is made; with the system's, a layout naming `"DejaVu Serif"` (or a generic `serif`, or a
+    glyph the packaged fonts lack) got a system font embedded — pages that differ between
+    machines, and a font file no layout chose. This configuration lists only the packaged
+    fonts' folders and keeps fontconfig's cache in the temporary folder.
+    """
+    folders = sorted({str(path.parent) for path in font_files()})
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        "<fontconfig>\n" + "".join(f"<dir>{escape(name)}</dir>\n" for name in folders) +
+        f"<cachedir>{escape(str(folder / 'cache'))}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8")
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
 
 
 def _remove_font_folder(config: Any) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+
+from leaflet_builder.errors import LeafletError
+from leaflet_builder.layout_urls import check_page
+from leaflet_builder.layouts import LinkedTemplate
 from leaflet_builder.model import Leaflet
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.shared import PageTarget, leaflet_view
+from leaflet_builder.render.shared import PageTarget, leaflet_view, template_data
+from leaflet_builder.template_sandbox import TemplateTooLarge
 
 
 def render_leaflet_page(
@@ -17,12 +26,60 @@ def render_leaflet_page(
     view.setdefault("stylesheet_links", [])
     view.setdefault("inline_css", "")
     view.update(extra)
-    return ctx.layout.env.get_template("leaflet.html").render(view)
+    return render_template(ctx, "leaflet.html", view)
 
 
 def render_template(ctx: RenderContext, name: str, view: dict[str, Any]) -> str:
-    """Render any layout template (booklet covers, contents, shared blocks)."""
-    return ctx.layout.env.get_template(name).render(view)
+    """Render any layout template (booklet covers, contents, shared blocks) with plain data.
+
+    A template's mistake or a refused operation (the sandbox's SecurityError) is the layout's
+    error, reported at the template's file and line — never a traceback.
+    """
+    data = template_data(view)
+    try:
+        page = ctx.layout.env.get_template(name).render(data)
+    except (LeafletError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - `{{ 1/0 }}`, endless includes: the layout's mistake
+        raise _layout_error(ctx, name, exc) from None
+    check_page(page, ctx.layout.folders, name)  # nothing remote for a reader's device to fetch
+    return page
+
+
+def _layout_error(ctx: RenderContext, name: str, exc: Exception) -> LeafletError:
+    """The template file and line where rendering failed, from Jinja2's rewritten traceback."""
+    path, line = ctx.layout.folders[0] / "templates" / name, 0
+    if isinstance(exc, LinkedTemplate):
+        return LeafletError(exc.path, 0, exc.message or "")
+    if isinstance(exc, TemplateSyntaxError):
+        # Jinja2 names the broken template but often leaves its file name out
+        broken = exc.name or name
+        path = next((folder / "templates" / broken for folder in ctx.layout.folders
+                     if (folder / "templates" / broken).is_file()), Path(exc.filename or path))
+        line = exc.lineno
+    else:
+        # Jinja2 rewrites the traceback so template frames carry the template's file and line;
+        # the deepest frame in the most specific layout is the one its author wrote (an
+        # endless `extends` recursing through the built-in templates is still theirs)
+        frames = traceback.extract_tb(exc.__traceback__)
+        for folder in ctx.layout.folders:
+            own = [f for f in frames if f.filename.startswith(str(folder / "templates") + "/")]
+            if own:
+                path, line = Path(own[-1].filename), own[-1].lineno or 0
+                break
+    if isinstance(exc, TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {str(exc)[:300]}"
+    if isinstance(exc, UndefinedError):
+        message += (" — templates are given plain data only; the README's Layouts section "
+                    "lists what they get")
+    if isinstance(exc, TemplateTooLarge):
+        message += " — a layout template must not build text or lists of that size"
+    elif isinstance(exc, SecurityError):
+        message += (" — a layout template may only read the plain data it is given (text, "
+                    "numbers, dates, lists and mappings)")
+    return LeafletError(path, line, f"layout '{ctx.layout.name}': template error: {message}")
 
 
 def layout_css(ctx: RenderContext, names: list[str] | None = None) -> str:

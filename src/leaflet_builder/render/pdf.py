@@ -17,6 +17,7 @@ from markupsafe import Markup
 from leaflet_builder.errors import LeafletError
 from leaflet_builder.model import Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
+from leaflet_builder.render.coverage import missing_glyphs
 from leaflet_builder.render.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
 from leaflet_builder.render.fonts import font_configuration, font_face_css, font_files
 from leaflet_builder.render.hyphenation import register_extra_dictionaries
@@ -26,6 +27,7 @@ from leaflet_builder.render.pages import (
     render_leaflet_page,
     render_template,
 )
+from leaflet_builder.render.pdf_text import exact_text_layer
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import (
     DRAFT_MARK,
@@ -154,6 +156,7 @@ class PdfRenderer:
     supports_booklets = True
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
+        _refuse_missing_glyphs(leaflet, ctx)
         page = leaflet_html(leaflet, ctx)
         meta = PdfMeta(f"{ctx.layout.name}/leaflet/{leaflet.slug}",
                        output_date(ctx, [leaflet]))
@@ -161,6 +164,8 @@ class PdfRenderer:
         return _write(page, stylesheets, ctx, meta, leaflet.path)
 
     def render_booklet(self, booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> bytes:
+        for leaflet in leaflets:
+            _refuse_missing_glyphs(leaflet, ctx)
         target = booklet_target(frozenset(leaflet.slug for leaflet in leaflets))
         view = booklet_view(booklet, leaflets, ctx)
         items = []
@@ -186,6 +191,18 @@ class PdfRenderer:
         return _write(page, stylesheets, ctx, meta, booklet.path)
 
 
+def _refuse_missing_glyphs(leaflet: Leaflet, ctx: RenderContext) -> None:
+    """A character no font of the layout has would print as an empty box: refuse the PDF."""
+    missing = missing_glyphs(leaflet.path, ctx.layout)
+    if missing:
+        first, *others = missing
+        more = "; also " + ", ".join(f"'{m.char}' ({m.script}, line {m.line})" for m in others)
+        raise LeafletError(leaflet.path, first.line, first.message(ctx.layout.name)
+                           + (more if others else "")
+                           + ": it would print as an empty box; use a layout with a font for "
+                             "it (see the README's fonts)")
+
+
 def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
            source: Any) -> bytes:
     from weasyprint import HTML
@@ -204,7 +221,8 @@ def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
     # /ID: stable for one output (same file, new version keeps its first half), per PDF spec
     identifier = hashlib.sha256(f"{meta.identity}|{when}".encode()).hexdigest()[:32].encode()
     try:
-        with _fonts_dated(meta.date):
+        # exact_text_layer: every glyph reads back as the letters it draws (WeasyPrint #2841)
+        with _fonts_dated(meta.date), exact_text_layer():
             pdf: bytes = document.write_pdf(
                 pdf_variant="pdf/ua-1", pdf_identifier=identifier, finisher=_finish,
             )

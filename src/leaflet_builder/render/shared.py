@@ -6,13 +6,30 @@ EPUB include them, and DOCX renders the same templates and converts their small 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
-from leaflet_builder.model import Asset, Booklet, Leaflet, Link, ProjectSettings
+from markupsafe import Markup
+
+from leaflet_builder.model import (
+    UNDATED,
+    Asset,
+    Booklet,
+    HeroImage,
+    Image,
+    Leaflet,
+    Link,
+    ProjectSettings,
+    walk_blocks,
+)
 from leaflet_builder.render import RenderContext
+from leaflet_builder.render.bidi import isolate_leaflet
 
 DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
 DRAFT_LABEL = f"{DRAFT_MARK} — not for patient use"
@@ -24,8 +41,7 @@ def output_date(ctx: RenderContext, leaflets: Iterable[Leaflet]) -> dt.datetime:
     """When an output says it was made, in UTC to the second: the build date when the build
     sets one (SOURCE_DATE_EPOCH), else its newest leaflet's date — never the clock, so
     rebuilding changes no byte."""
-    when = ctx.build_date or max((leaflet.source_date for leaflet in leaflets),
-                                 default=dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    when = ctx.build_date or max((leaflet.source_date for leaflet in leaflets), default=UNDATED)
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).replace(microsecond=0)
@@ -58,12 +74,47 @@ def status_label(leaflet: Leaflet) -> str:
     return {"draft": "Draft", "approved": "Approved", "withdrawn": "Withdrawn"}[leaflet.meta.status]
 
 
+_THIS_LEAFLET = re.compile(r"\b([Tt])his leaflet\b")
+
+
+def guide_texts(settings: ProjectSettings) -> dict[str, str]:
+    """The project's contact, feedback and other-formats lines as a guide's pages say them.
+
+    They are written for a leaflet ("Ask us for this leaflet in large print"); in a guide,
+    which holds many leaflets, "this leaflet" would point at none of them, so it says
+    "this guide".
+    """
+    def for_guide(text: str | None) -> str:
+        return _THIS_LEAFLET.sub(lambda match: f"{match.group(1)}his guide", text or "")
+
+    return {"contact": for_guide(settings.contact), "feedback": for_guide(settings.feedback),
+            "other_formats": for_guide(settings.other_formats)}
+
+
+def shown_hero(leaflet: Leaflet) -> HeroImage | None:
+    """The front matter's hero image, unless the body shows the same picture itself.
+
+    A picture is shown once. When the body places the hero's picture too, the author chose
+    where it belongs in the reading order (beside the words it illustrates, perhaps with a
+    caption and alt text written for that place), so the body's copy stays and the hero
+    under the title is left out.
+    """
+    hero = leaflet.meta.image
+    if hero is None:
+        return None
+    in_body = {block.asset.relative for block in walk_blocks(leaflet.blocks)
+               if isinstance(block, Image)}
+    return None if hero.asset.relative in in_body else hero
+
+
 def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> dict[str, Any]:
     """The values the shared blocks and page templates of one leaflet use."""
     meta = leaflet.meta
     settings = ctx.settings
+    hero = shown_hero(leaflet)
     return {
-        "leaflet": leaflet,
+        # numbers and Latin words inside Arabic read left to right (render/bidi.py)
+        "leaflet": isolate_leaflet(leaflet) if meta.is_rtl else leaflet,
         "meta": meta,
         "slug": leaflet.slug,
         "lang": meta.language,
@@ -77,7 +128,6 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "reviewed": format_date(meta.reviewed),
         "review_due": format_date(meta.review_due),
         "sources": meta.sources,
-        "format_date": format_date,
         "related": [
             {"slug": slug, "title": ctx.titles.get(slug, slug), "href": target.related_href(slug)}
             for slug in meta.related
@@ -85,6 +135,8 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "settings": settings,
         "organisation": settings.organisation or "",
         "target": target,
+        # plain strings: the template never sees the asset (a path) itself
+        "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,
         "qr": None,
     }
 
@@ -92,15 +144,83 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
 def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> dict[str, Any]:
     """The values a booklet's cover, contents and back matter use."""
     return {
-        "booklet": booklet,
-        "leaflets": leaflets,
+        "booklet": {"slug": booklet.slug, "title": booklet.title, "subtitle": booklet.subtitle,
+                    "language": booklet.language,
+                    "cover": {"alt": booklet.cover.alt} if booklet.cover else None},
+        "leaflets": [{"slug": leaflet.slug, "title": leaflet.meta.title,
+                      "status_label": status_label(leaflet)} for leaflet in leaflets],
         "lang": booklet.language,
         "dir": "rtl" if booklet.is_rtl else "ltr",
         "is_draft": any(leaflet.meta.is_draft for leaflet in leaflets),
         "draft_label": DRAFT_LABEL,
         "settings": ctx.settings,
         "organisation": ctx.settings.organisation or "",
-        "format_date": format_date,
-        "status_label": status_label,
+        "guide_texts": guide_texts(ctx.settings),
     }
 
+
+
+# values a template may be handed as they are: immutable, no method that reaches outside
+_PLAIN = (str, int, float, bool, type(None), dt.date, dt.time)
+
+
+def template_data(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The view as plain data — strings, numbers, dates, lists and dicts — for a template.
+
+    Templates are shared between teams and as untrusted as sources: a model object, a `Path`
+    or a function in the data would let one read or write files (`leaflet.path.read_text()`).
+    Model nodes become dicts of their fields plus `kind`; a link gets its `href` and an image
+    its `src` as the target format writes them (a view's `target`); fields holding a path are
+    left out. Anything else is a programming error, raised here rather than handed over.
+    """
+    target = view.get("target")
+    page_target = target if isinstance(target, PageTarget) else None
+    return {str(key): _plain(value, page_target) for key, value in view.items()}
+
+
+def _plain(value: Any, target: PageTarget | None) -> Any:
+    if isinstance(value, Markup):
+        return value  # HTML this package rendered (a booklet's leaflet bodies)
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item, target) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, target) for item in value]
+    if isinstance(value, PageTarget):
+        return {"name": value.name, "xhtml": value.xhtml}
+    if isinstance(value, (Image, HeroImage, Link)):
+        if target is None:
+            raise TypeError(f"a {type(value).__name__} needs the view's target to become data")
+        data = _fields(value, target)
+        if isinstance(value, Link):
+            data["href"] = target.link_href(value)
+        elif isinstance(value, HeroImage):
+            # the hero is shown only where a format packages it (an EPUB does not): elsewhere
+            # it has no `src`, and a template asking for one fails loudly (StrictUndefined)
+            with contextlib.suppress(KeyError):
+                data["src"] = target.image_src(value.asset)
+        else:
+            data["src"] = target.image_src(value.asset)
+        return data
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and \
+            not isinstance(value, Asset):
+        return _fields(value, target)
+    raise TypeError(f"templates get plain data only, not {type(value).__name__}")
+
+
+def _fields(node: Any, target: PageTarget | None) -> dict[str, Any]:
+    """A dataclass's fields as data (and its `kind`), without paths and files."""
+    data = {field.name: _plain(getattr(node, field.name), target)
+            for field in dataclasses.fields(node)
+            if not isinstance(getattr(node, field.name), (PurePath, Asset))}
+    kind = getattr(node, "kind", None)
+    if isinstance(kind, str):
+        data["kind"] = kind
+    # computed yes/no facts (`meta.is_draft`, `booklet.is_rtl`) are data too
+    for name, member in vars(type(node)).items():
+        if isinstance(member, property):
+            value = getattr(node, name)
+            if isinstance(value, _PLAIN):
+                data[name] = value
+    return data

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from leaflet_builder.errors import LeafletError
 from leaflet_builder.model import Asset
+from leaflet_builder.source.image_meta import exif_orientation, oriented_size
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -100,6 +101,8 @@ def _probe_image(path: Path, fail: Callable[[str], LeafletError]) -> tuple[str, 
             warnings.simplefilter("ignore")
             with Image.open(path) as image:
                 kind, (width, height) = image.format, image.size
+                # the size it shows at: metadata is stripped after turning it upright
+                width, height = oriented_size(width, height, exif_orientation(image))
     except Image.DecompressionBombError:  # Pillow's own bound, far above ours
         raise fail("the image declares far more than 40 megapixels (a decompression bomb?) — "
                    "use an image of at most 40 megapixels") from None

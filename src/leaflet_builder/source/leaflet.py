@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from leaflet_builder.errors import Diagnostic, Diagnostics, LeafletError, Level, Location
-from leaflet_builder.model import Asset, HeroImage, Leaflet, LeafletMeta, ProjectSettings, SourceRef
+from leaflet_builder.model import (
+    UNDATED,
+    Asset,
+    HeroImage,
+    Leaflet,
+    LeafletMeta,
+    ProjectSettings,
+    SourceRef,
+)
 from leaflet_builder.source.assets import resolve_asset
 from leaflet_builder.source.files import read_source_text, text_digest
 from leaflet_builder.source.markdown import parse_body
@@ -26,6 +33,10 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (front matter YAML, body, number of lines before the body)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
+        first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        if lines and lines[first].strip() == "---":  # only empty lines before it
+            raise LeafletError(path, 1, "missing front matter: the '---' line must be the very "
+                                        "first line — delete the empty line(s) above it")
         raise LeafletError(path, 1, "missing front matter: the file must start with a line '---', "
                                     "then 'title:', 'summary:' and 'status:', then '---'")
     for index in range(1, len(lines)):
@@ -88,16 +99,15 @@ def _read_leaflet(
     blocks = parse_body(body, path, source_dir, body_offset, diagnostics)
     hero_asset = _check_hero_image(data, path, source_dir, lines, diagnostics)
     if known is not None and (front is None or front.status != "withdrawn"):  # not built
-        related = front.related if front is not None else _raw_related(data)
-        check_references(slug, path, related, lines.get(("related",), 1), blocks, known,
-                         diagnostics)
+        related = (list(enumerate(front.related)) if front is not None
+                   else _raw_related(data))
+        related_lines = [(target, lines.get(("related", i), lines.get(("related",), 1)))
+                         for i, target in related]
+        check_references(slug, path, related_lines, blocks, known, diagnostics)
+    # a cross-field rule, run on the fields as written: another field's mistake must not hide it
+    _check_approval(data, path, lines, diagnostics)
     if front is None:
         return None
-
-    def line_of(*key: str | int) -> int:
-        return lines.get(tuple(key), 1)
-
-    _check_approval(front, path, line_of, diagnostics)
     hero = None
     if front.image is not None and hero_asset is not None:
         hero = HeroImage(hero_asset, front.image.alt)
@@ -118,7 +128,7 @@ def _read_leaflet(
         field_lines=tuple((str(key[0]), line) for key, line in lines.items() if len(key) == 1),
     )
     return Leaflet(slug=slug, path=path, meta=meta, blocks=blocks,
-                   source_date=_source_date(front, path), source_digest=text_digest(text))
+                   source_date=_source_date(front), source_digest=text_digest(text))
 
 
 def _read_front_matter(
@@ -143,10 +153,15 @@ def _read_front_matter(
         return None, data, lines
 
 
-def _raw_related(data: dict[str, Any]) -> list[str]:
-    """`related` as written, when another field's mistake left no validated front matter."""
+def _raw_related(data: dict[str, Any]) -> list[tuple[int, str]]:
+    """`related` as written (with each entry's index), when another field's mistake left no
+    validated front matter."""
     value = data.get("related")
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return []
+    # an entry that is no slug at all is the schema's to report: one mistake, one message
+    return [(i, item) for i, item in enumerate(value)
+            if isinstance(item, str) and SLUG_RE.fullmatch(item)]
 
 
 def _check_hero_image(
@@ -167,15 +182,21 @@ def _check_hero_image(
 
 
 def _check_approval(
-    front: FrontMatter, path: Path, line_of: Callable[..., int], diagnostics: Diagnostics
+    data: dict[str, Any], path: Path, lines: dict[LinePath, int], diagnostics: Diagnostics
 ) -> None:
-    """An approved leaflet must say who reviewed it and when (SOURCE-FORMAT: required when approved)."""
-    if front.status != "approved":
+    """An approved leaflet must say who reviewed it and when (SOURCE-FORMAT: required when approved).
+
+    Judged from the raw fields, so a bad `reviewed` date and a missing `reviewer` are both
+    reported in one run; a field that is there but wrong is the schema's to report.
+    """
+    if data.get("status") != "approved":
         return
     for key in ("reviewed", "reviewer"):
-        if getattr(front, key) is None:
-            diagnostics.error(path, line_of("status"),
-                              f"{key}: required when status is 'approved'")
+        if data.get(key) is None:
+            diagnostics.error(path, lines.get(("status",), 1),
+                              f"{key}: required when status is 'approved' — add '{key}:' "
+                              + ("with the date of the last review (YYYY-MM-DD)"
+                                 if key == "reviewed" else "with the name of who reviewed it"))
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -185,13 +206,14 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _source_date(front: FrontMatter, path: Path) -> dt.datetime:
-    """The date the content itself states (review, else latest source access), else the file's.
+def _source_date(front: FrontMatter) -> dt.datetime:
+    """The date the content itself states (review, else latest source access), else UNDATED.
 
-    Output dates come from here rather than the clock, so rebuilding changes nothing.
+    Output dates come from here rather than the clock, so rebuilding changes nothing. Not the
+    file's modification time: a checkout, a copy or a touch would change every output's bytes.
     """
     dates = [d for d in [front.reviewed, *(s.accessed for s in front.sources)] if d is not None]
     if dates:
         day = max(dates)
         return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.UTC)
+    return UNDATED

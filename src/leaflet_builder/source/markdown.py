@@ -15,6 +15,7 @@ from typing import cast
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
@@ -41,6 +42,7 @@ from leaflet_builder.model import (
     plain_text,
 )
 from leaflet_builder.source.assets import resolve_asset
+from leaflet_builder.source.schema import close_match
 
 CALLOUT_KINDS: tuple[CalloutKind, ...] = ("note", "tip", "warning")
 LINK_SCHEMES = ("http", "https", "mailto", "tel")
@@ -61,7 +63,30 @@ def make_parser() -> MarkdownIt:
     # markdown-it silently turns links with unsafe schemes into text; we want to see them
     # so the author gets an error instead of a leaflet that shows `[x](javascript:...)`.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    for name in md.inline.ruler.get_all_rules():
+        rule = next(r for r in md.inline.ruler.__rules__ if r.name == name)
+        md.inline.ruler.at(name, _remember_position(rule.fn))
     return md
+
+
+def _remember_position(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """Wrap an inline rule so each token it makes records where in the block's text it began.
+
+    markdown-it gives lines for blocks only; a mistake inside a paragraph is found on its own
+    line by counting the newlines before this offset (a code span, link title or inline HTML
+    may span lines without a softbreak token, so counting breaks alone drifts).
+    """
+    def remembering(state: StateInline, silent: bool) -> bool:
+        start, first = state.pos, len(state.tokens)
+        matched = rule(state, silent)
+        if matched and not silent:
+            for token in state.tokens[first:]:
+                token.meta.setdefault(_POSITION, start)
+        return matched
+    return remembering
+
+
+_POSITION = "leaflet_builder.position"
 
 
 _PARSER = make_parser()
@@ -154,7 +179,13 @@ def _heading(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[
     source_level = int(token.tag[1])
     # A '#' is read on as the '##' it should be, so the headings below it are judged as if fixed.
     level = max(source_level - 1, 1)
-    if source_level == 1:
+    if source_level == 1 and token.markup == "=":
+        # a setext heading: text underlined with '===' has no '#' to change
+        reader.error(line, "a line of '===' under text makes a top-level heading, but headings "
+                           "start at '##' (the title comes from the front matter's 'title'); "
+                           "write the heading as '## ' followed by its text and delete the "
+                           "'===' line")
+    elif source_level == 1:
         reader.error(line, "headings start at '##' (the title comes from the front matter's "
                            "'title'); change '#' to '##'")
     elif depth == 0 and level > reader.last_heading_level + 1:
@@ -230,10 +261,15 @@ def _callout(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[
     token = tokens[i]
     line = reader.line(token)
     kind, _, title = token.info.strip().partition(" ")
-    if kind not in CALLOUT_KINDS:
-        reader.error(line, f"unknown callout kind '{kind}'; use one of: "
+    if not kind:
+        reader.error(line, "a callout needs its kind after ':::' — one of: "
                            f"{', '.join(CALLOUT_KINDS)} (e.g. '::: warning Call us if')")
-    title_inlines: tuple[Inline, ...] = (Text(title.strip()),) if title.strip() else ()
+    elif kind not in CALLOUT_KINDS:
+        guess = close_match(kind.lower(), CALLOUT_KINDS)
+        hint = f"did you mean '{guess}'? Kinds are" if guess else "use one of:"
+        reader.error(line, f"unknown callout kind '{kind}'; {hint} "
+                           f"{', '.join(CALLOUT_KINDS)} (e.g. '::: warning Call us if')")
+    title_inlines = _callout_title(reader, title.strip(), line)
     # the text inside is read whatever the kind, so its own mistakes are reported now too
     blocks, i = _read_blocks(reader, tokens, i + 1, "container_callout_close", depth + 1)
     if not blocks and not title_inlines:
@@ -241,6 +277,20 @@ def _callout(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[
     if kind not in CALLOUT_KINDS:
         return blocks, i
     return [Callout(kind, title_inlines, tuple(blocks), line)], i
+
+
+def _callout_title(reader: _Reader, title: str, line: int) -> tuple[Inline, ...]:
+    """A callout's title read as inline Markdown, by the same rules as the body's text.
+
+    The title is what a reader sees first (`Call **999**`), so its emphasis and links must not
+    show as literal asterisks and brackets; its links are checked like any other.
+    """
+    if not title:
+        return ()
+    inline = next((t for t in _PARSER.parseInline(title) if t.type == "inline"), None)
+    if inline is None:
+        return (Text(title),)
+    return _inlines(reader, inline, line, allow_images=False, where="a callout title")
 
 
 def _raw_html(reader: _Reader, tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
@@ -293,18 +343,22 @@ def _inlines(
     images: list[Image] | None = None,
 ) -> tuple[Inline, ...]:
     """Convert an inline token's children into model inlines (images go to `images`)."""
-    stack: list[tuple[str, list[Inline], Token | None]] = [("root", [], None)]
+    stack: list[tuple[str, list[Inline], Token | None, int]] = [("root", [], None, line)]
     current_line = line
+    source, counted, newlines = token.content, 0, 0
     for child in token.children or []:
         kind = child.type
+        position = child.meta.get(_POSITION) if child.meta else None
+        if isinstance(position, int) and position >= counted:  # offsets only grow: count on
+            newlines += source.count("\n", counted, position)
+            counted = position
+            current_line = line + newlines
         if kind == "text":
             stack[-1][1].append(Text(child.content))
         elif kind == "softbreak":
             stack[-1][1].append(Text(" "))
-            current_line += 1
         elif kind == "hardbreak":
             stack[-1][1].append(LineBreak())
-            current_line += 1
         elif kind == "code_inline":
             stack[-1][1].append(Code(child.content))
         elif kind in ("strong_open", "em_open", "link_open"):
@@ -312,11 +366,12 @@ def _inlines(
                 raise reader.stop(current_line, f"emphasis and links are nested more than "
                                                 f"{MAX_NESTING} levels deep — simplify the "
                                                 "* and _ marks")
-            stack.append((kind, [], child))
+            stack.append((kind, [], child, current_line))
         elif kind in ("strong_close", "em_close", "link_close"):
-            opener, children, open_token = stack.pop()
+            # a link's mistakes are in its opening '[...](', reported at that line
+            opener, children, open_token, open_line = stack.pop()
             stack[-1][1].extend(_close_inline(reader, opener, tuple(children), open_token,
-                                              current_line))
+                                              open_line))
         elif kind == "image":
             if not allow_images or images is None:
                 # the image is left out unchecked: one message for one misplaced image
@@ -362,17 +417,42 @@ def _close_inline(
     href = str(token.attrGet("href") or "").strip()
     leaflet = _LEAFLET_LINK_RE.fullmatch(href)
     if leaflet:
-        return [Link("", children, target_slug=leaflet.group(1))]
+        return [Link("", children, target_slug=leaflet.group(1), line=line)]
     scheme = _SCHEME_RE.match(href)
     if scheme is None:
-        reader.error(line, f"link '{href}': not a web address — write a full address "
-                           "(https://...), mailto:, tel:, or another leaflet as 'slug.md'")
+        reader.error(line, _unaddressable_link(href, plain_text(children)))
         return list(children)
     if scheme.group(1).lower() not in LINK_SCHEMES:
         reader.error(line, f"link '{href}': the '{scheme.group(1)}:' scheme is not allowed — "
                            "links may be http, https, mailto or tel")
         return list(children)
-    return [Link(href, children)]
+    if not href[scheme.end():].strip("/"):  # `tel:`, `https://`: a link that goes nowhere
+        reader.error(line, f"link '{href}': nothing follows '{href}' — add the "
+                           + ("number" if scheme.group(1).lower() == "tel" else "address"))
+        return list(children)
+    return [Link(href, children, line=line)]
+
+
+def _unaddressable_link(href: str, text: str) -> str:
+    """What is wrong with a link that has no scheme, in terms of what the author typed."""
+    if not href:
+        return (f"the link '[{text}]()' has no address — put the address between the round "
+                "brackets, e.g. (https://www.nhs.uk) or (another-leaflet.md), or remove the "
+                "square brackets")
+    if href.startswith("#"):
+        return (f"link '{href}': links to a heading are not supported — link another leaflet "
+                "as 'slug.md', or refer to the section by its heading's words")
+    if href.lower().endswith(".md"):
+        name = href.removeprefix("./")
+        return (f"link '{href}': '{name}' is not a leaflet file name — leaflets are named with "
+                "lowercase letters, digits and hyphens, e.g. 'car-t-cell-therapy.md'")
+    if re.match(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$", href):
+        return f"link '{href}': an email address needs 'mailto:' in front — write (mailto:{href})"
+    if _LEAFLET_LINK_RE.fullmatch(f"{href}.md"):
+        return (f"link '{href}': to link another leaflet, add '.md' — write ({href}.md); "
+                "for a web page, write its full address (https://...)")
+    return (f"link '{href}': not a web address — write a full address (https://...), "
+            "mailto:, tel:, or another leaflet as 'slug.md'")
 
 
 def _merge_text(inlines: list[Inline]) -> list[Inline]:

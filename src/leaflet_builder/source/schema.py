@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from leaflet_builder.errors import Diagnostics
-from leaflet_builder.source.yamlmap import LinePath, line_for
+from leaflet_builder.source.yamlmap import LinePath, UnreadableDate, line_for
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # BCP 47, loosely: a primary language subtag and optional subtags (en, en-GB, cy, ar-EG, zh-Hant)
@@ -83,8 +85,10 @@ class FrontMatter(_Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version_as_text(cls, value: Any) -> Any:
-        # `version: 1.2` is a float to YAML; authors mean the text they typed
-        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        # `version: 1.2` is a float to YAML; authors mean the text they typed (1.10, not 1.1)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return getattr(value, "typed", "") or str(value)
+        return value
 
     @field_validator("replaced_by")
     @classmethod
@@ -98,7 +102,10 @@ class FrontMatter(_Strict):
     def _slugs(cls, value: list[str]) -> list[str]:
         for slug in value:
             if not SLUG_RE.fullmatch(slug):
-                raise ValueError(f"'{slug}' is not a leaflet slug (lowercase letters, digits, hyphens)")
+                fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+                hint = f" — write '{fixed}'" if SLUG_RE.fullmatch(fixed) else ""
+                raise ValueError(f"'{slug}' is not a leaflet slug (lowercase letters, digits, "
+                                 f"hyphens){hint}")
         return value
 
 
@@ -151,38 +158,100 @@ def report_validation_error(
     exc: ValidationError, path: Path, lines: dict[LinePath, int], diagnostics: Diagnostics,
     default_line: int = 1,
 ) -> None:
-    """Turn each pydantic error into `path:line: field: what is wrong` for authors."""
-    allowed = None
-    for error in exc.errors():
+    """Turn each pydantic error into `path:line: field: what is wrong` for authors.
+
+    One mistake gives one message: a typo'd field (`sumary:`) is reported as unknown with the
+    field it was meant to be, and that field is then not also reported as missing.
+    """
+    errors = exc.errors()
+    allowed = _allowed_fields(exc.title)
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    meant: dict[tuple[Any, ...], str] = {}  # an unknown field's location -> the field meant
+    for error in errors:
         loc = tuple(error["loc"])
-        field = ".".join(str(part) for part in loc) or "(document)"
-        kind = error["type"]
-        line = line_for(lines, loc, default_line)
-        if kind == "missing":
-            message = f"{field}: required field is missing"
-            line = default_line if len(loc) == 1 else line_for(lines, loc[:-1], default_line)
-        elif kind == "extra_forbidden":
-            if allowed is None:
-                allowed = _allowed_fields(exc.title)
-            message = f"unknown field '{field}' (a typo?)"
-            if allowed and len(loc) == 1:
-                message += f"; allowed fields: {', '.join(allowed)}"
-        elif kind == "literal_error":
-            expected = error.get("ctx", {}).get("expected", "")
-            message = f"{field}: must be {expected} (got {error.get('input')!r})"
-        elif kind.startswith("date"):
-            message = f"{field}: must be a date written YYYY-MM-DD (got {error.get('input')!r})"
-        elif kind in {"string_type", "list_type", "dict_type", "model_type", "int_type",
-                      "float_type", "int_parsing", "float_parsing"}:
-            want = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping",
-                    "model_type": "a mapping", "int_type": "a whole number",
-                    "int_parsing": "a whole number", "float_type": "a number",
-                    "float_parsing": "a number"}[kind]
-            message = f"{field}: must be {want} (got {error.get('input')!r})"
-        else:
-            text = str(error["msg"]).removeprefix("Value error, ")
-            message = f"{field}: {text}"
+        if error["type"] == "extra_forbidden" and loc:
+            fields = allowed if len(loc) == 1 else _sibling_fields(errors, loc)
+            guess = close_match(str(loc[-1]), fields)
+            if guess is not None:
+                meant[loc] = guess
+    explained = {loc[:-1] + (guess,) for loc, guess in meant.items()} & missing
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "missing" and loc in explained:
+            continue  # told already, as the typo that should have been this field
+        line, message = _describe(error, loc, lines, default_line, allowed, meant.get(loc))
         diagnostics.error(path, line, message)
+
+
+def close_match(word: str, choices: Iterable[str]) -> str | None:
+    """The one choice `word` is most likely a typo of, or None when none is close."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' — did you mean 'x'?' when `word` looks like a typo of a choice, else ''."""
+    guess = close_match(word, choices)
+    return f" — did you mean '{guess}'?" if guess is not None else ""
+
+
+def _sibling_fields(errors: list[Any], loc: tuple[Any, ...]) -> list[str]:
+    """The fields a nested mapping (sources.0, image, check) may have: those reported missing
+    there first (the likeliest meant), then the rest of its model's."""
+    missing = [str(e["loc"][-1]) for e in errors
+               if e["type"] == "missing" and tuple(e["loc"])[:-1] == loc[:-1]]
+    nested = _NESTED.get(str(loc[0])) if len(loc) in (2, 3) else None
+    return missing or (list(nested.model_fields) if nested is not None else [])
+
+
+def _describe(
+    error: Any, loc: tuple[Any, ...], lines: dict[LinePath, int], default_line: int,
+    allowed: list[str], meant: str | None,
+) -> tuple[int, str]:
+    """The line and the author's words for one pydantic error."""
+    field = ".".join(str(part) for part in loc) or "(document)"
+    kind = error["type"]
+    line = line_for(lines, loc, default_line)
+    if kind == "missing":
+        line = default_line if len(loc) == 1 else line_for(lines, loc[:-1], default_line)
+        name = loc[-1] if loc else "field"
+        where = "" if len(loc) == 1 else " in this entry"
+        return line, f"{field}: required field is missing — add a line '{name}: ...'{where}"
+    if kind == "extra_forbidden":
+        if meant is not None:
+            return line, f"unknown field '{field}' — did you mean '{meant}'?"
+        message = f"unknown field '{field}' (a typo?)"
+        if allowed and len(loc) == 1:
+            message += f"; allowed fields: {', '.join(allowed)}"
+        return line, message
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        got = error.get("input")
+        hint = did_you_mean(got, re.findall(r"'([^']*)'", expected)) if isinstance(got, str) else ""
+        return line, f"{field}: must be {expected} (got {got!r}){hint}"
+    got = error.get("input")
+    if isinstance(got, UnreadableDate):
+        return line, (f"{field}: invalid value ({got.problem}) — dates are written YYYY-MM-DD; "
+                      "put other text in quotes")
+    if kind.startswith("date"):
+        return line, f"{field}: must be a date written YYYY-MM-DD (got {error.get('input')!r})"
+    wants = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping",
+             "model_type": "a mapping", "int_type": "a whole number",
+             "int_parsing": "a whole number", "float_type": "a number",
+             "float_parsing": "a number"}
+    how = {"list_type": " — put each item on its own line below, starting with '- '",
+           "dict_type": " — put its fields on the lines below, indented by two spaces",
+           "model_type": " — put its fields on the lines below, indented by two spaces"}
+    if kind in wants:
+        return line, f"{field}: must be {wants[kind]} (got {got!r}){how.get(kind, '')}"
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return line, f"{field}: {text}"
+
+
+# the model of each nested mapping, by the top-level field that holds it
+_NESTED: dict[str, type[BaseModel]] = {
+    "sources": SourceSchema, "image": ImageSchema, "cover": ImageSchema, "check": CheckSchema,
+}
 
 
 def _allowed_fields(model_name: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,54 @@ class _SafeNoAliasLoader(yaml.SafeLoader):
         if isinstance(node, MappingNode):
             _refuse_duplicate_keys(node)
         return node
+
+
+class UnreadableDate(str):
+    """A value YAML reads as a date that is not one (2026-02-30): kept as the text typed, with
+    why, so the schema reports it at its field and the other fields are still checked."""
+
+    problem: str = ""
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError) as exc:
+        text = UnreadableDate(node.value)
+        text.problem = str(exc)
+        return text
+
+
+_SafeNoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+class TypedFloat(float):
+    """A number as YAML reads it, with the text the author typed (`1.10`, read as 1.1)."""
+
+    typed: str = ""
+
+
+class TypedInt(int):
+    """A whole number as YAML reads it, with the text typed (`010`, which YAML reads as 8)."""
+
+    typed: str = ""
+
+
+def _construct_float(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
+    number = TypedFloat(loader.construct_yaml_float(node))
+    number.typed = node.value
+    return number
+
+
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
+    number = TypedInt(loader.construct_yaml_int(node))
+    number.typed = node.value
+    return number
+
+
+# a field that is text to the author (`version: 1.10`) must keep what she typed, not 1.1
+_SafeNoAliasLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_SafeNoAliasLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _refuse_duplicate_keys(node: MappingNode) -> None:
@@ -98,10 +147,8 @@ def load_yaml_with_lines(text: str, path: Path, first_line: int = 1) -> tuple[An
         line = first_line + mark.line if mark is not None else first_line
         raise LeafletError(path, line, f"YAML: {_describe_constructor_error(exc)}") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark is not None else first_line
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise LeafletError(path, line, f"YAML syntax error: {problem}") from None
+        index, problem = describe_syntax_error(exc, text)
+        raise LeafletError(path, first_line + index, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise LeafletError(path, first_line, f"YAML error: {exc} — check the quoting and "
                                              "indentation") from None
@@ -120,6 +167,96 @@ def load_yaml_with_lines(text: str, path: Path, first_line: int = 1) -> tuple[An
     lines: dict[LinePath, int] = {}
     _record_lines(node, (), lines, first_line)
     return data, lines
+
+
+def describe_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The 0-based line of a YAML syntax mistake and what to do about it, in plain words.
+
+    PyYAML says what its parser expected ("expected <block end>, but found '<scalar>'"); an
+    author needs the mistake she made (quotes inside quotes, a wrong indent, a missing colon)
+    and the fix. The column is kept, so the place can be found in a long line.
+    """
+    problem_mark = exc.problem_mark or exc.context_mark
+    if problem_mark is None:
+        return 0, f"{exc.problem or exc.context or 'invalid YAML'} — check the quoting and indentation"
+    lines = text.split("\n")
+    index, column = problem_mark.line, problem_mark.column
+
+    def source(at: int) -> str:
+        return lines[at] if 0 <= at < len(lines) else ""
+
+    problem, context = exc.problem or "", exc.context or ""
+    opened = exc.context_mark.line if exc.context_mark is not None else index
+    if not context and not problem.startswith(("mapping values", "expected")):
+        return index, problem  # our own messages: already in words
+    if "\\t" in problem or "\t" in problem:  # PyYAML shows the tab as \t
+        return index, (f"a tab (column {column + 1}) is used to indent this line — YAML "
+                       "indents with spaces only: replace the tab with spaces")
+    if "quoted scalar" in context:
+        at = exc.context_mark.column if exc.context_mark else 0
+        quote = source(opened)[at:at + 1] or '"'
+        return opened, (f"the {quote} that opens this value (column {at + 1}) is never closed "
+                        f"— add a closing {quote} at the end of the value")
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket, closer = ("[", "]") if "sequence" in context else ("{", "}")
+        at = exc.context_mark.column if exc.context_mark else 0
+        return opened, (f"the '{bracket}' on this line (column {at + 1}) is never closed — add "
+                        f"'{closer}' at the end of the value, or check for a missing comma")
+    if "could not find expected ':'" in problem:
+        key_line = source(opened)
+        stripped = key_line.strip()
+        if re.match(r"^-[^\s-]", stripped):
+            return opened, "put a space after the '-' that starts a list item ('- item')"
+        if re.match(r"^[A-Za-z_][\w-]*:\S", stripped):
+            at = key_line.index(":") + 2
+            return opened, (f"put a space after the ':' (column {at}): write 'field: value', "
+                            "not 'field:value'")
+        return opened, ("this line has no ':' after the field name — write 'field: value' "
+                        "(or, if it continues the line above, put that whole value in quotes)")
+    if problem.startswith("mapping values are not allowed"):
+        line = source(index)
+        before = line[:column]
+        if re.match(r"^\s*(- )?[\w-]+:\s", before):
+            return index, (f"the value contains ': ' (column {column + 1}) — put the whole "
+                           "value in quotes, e.g. title: \"Tip: rest\"")
+        previous = _previous_content_line(lines, index)
+        if previous is not None and ":" not in source(previous):
+            return previous, ("this line has no ':' after the field name — write "
+                              "'field: value'")
+        return index, (f"this line is indented further than the line above it (its text "
+                       f"starts at column {_indent(line) + 1}) — line it up with the fields it "
+                       "belongs with (the same number of spaces)")
+    if "expected <block end>" in problem and "<scalar>" in problem:
+        line = source(index)
+        value = line.split(":", 1)[1].strip() if ":" in line else line.strip()
+        if value[:1] == '"':
+            return index, (f"quotes inside quotes (column {column + 1}) — a value that "
+                           "contains \" must be put in single quotes ('A \"quoted\" word'), or "
+                           "leave out the outer quotes")
+        if value[:1] == "'":
+            return index, (f"quotes inside quotes (column {column + 1}) — write an apostrophe "
+                           "inside single quotes twice ('It''s fine'), or use double quotes "
+                           "(\"It's fine\")")
+        return index, (f"unexpected text at column {column + 1} — check the quotes and the "
+                       "indentation of this line")
+    if "expected" in problem and "<block" in problem:
+        return index, ("this line is indented differently from the lines above it (its text "
+                       f"starts at column {_indent(source(index)) + 1}) — line up the fields "
+                       "that belong together with the same number of spaces")
+    return index, (f"{problem or context} (column {column + 1}) — check the quoting and "
+                   "indentation")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _previous_content_line(lines: list[str], index: int) -> int | None:
+    """The nearest line above `index` that is not blank or a comment."""
+    for at in range(index - 1, -1, -1):
+        if lines[at].strip() and not lines[at].lstrip().startswith("#"):
+            return at
+    return None
 
 
 def _describe_constructor_error(exc: yaml.constructor.ConstructorError) -> str:

@@ -25,14 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import TemplateError
-
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
+from leaflet_builder.layout_urls import check_page
 from leaflet_builder.layouts import Layout
 from leaflet_builder.model import Asset, Leaflet, Link
 from leaflet_builder.project import Project, booklet_members
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.shared import PageTarget, format_date, leaflet_view
+from leaflet_builder.render.shared import PageTarget, format_date, leaflet_view, template_data
 
 ASSETS = "_assets"  # slugs never start with "_", so no leaflet can take this address
 INDEX_TEXT_LIMIT = 20_000
@@ -334,20 +333,21 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         public += [(f"{slug}/", None) for slug, booklet in guides.items()
                    if all(not m.meta.is_draft for m in booklet_members(project, booklet))]
         build.files["sitemap.xml"] = SiteFile(_sitemap(base_url, public))
-    else:
-        build.diagnostics.append(Diagnostic(
-            Location(project.source_dir / "project.yaml", 0),
-            "the web site has no sitemap.xml, canonical links or link previews: set base_url "
-            "in project.yaml to the address the site is published at", "warning"))
+    # without base_url there is no sitemap, canonical link or link preview (they need
+    # absolute addresses); a new project builds clean all the same (README)
     return build
 
 
 def _render(layout: Layout, name: str, view: dict[str, Any]) -> str:
-    """A site template, its mistakes (layouts are as untrusted as sources) as a message naming
-    the template and line rather than a traceback."""
+    """A site template with plain data (`template_data`, as every format), its mistakes as a
+    message naming the template and line, and the page checked like every format's: nothing
+    remote to fetch, no script or frame — but for the site's own pieces it was handed."""
+    data = template_data(view)
     try:
-        return layout.env.get_template(name).render(view)
-    except TemplateError as exc:
+        page = layout.env.get_template(name).render(data)
+    except (LeafletError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the sandbox's refusals, `{{ 1/0 }}`: the layout's
         line = getattr(exc, "lineno", None) or _template_line(exc, name)
         origin = getattr(exc, "filename", None)
         where = Path(origin) if origin else layout.folders[0] / "templates" / name
@@ -355,6 +355,26 @@ def _render(layout: Layout, name: str, view: dict[str, Any]) -> str:
             f"the web site was not made: layout '{layout.name}', template {name}: "
             f"{type(exc).__name__}: {exc} — fix the template, or remove it to use the "
             "built-in one")) from None
+    check_page(_without_own_pieces(page, view), layout.folders, name)
+    return page
+
+
+def _without_own_pieces(page: str, view: dict[str, Any]) -> str:
+    """The page as `check_page` should judge it: the site's own stylesheet, script, pictures,
+    canonical link and redirect (made by this module, not the layout) taken out or made local."""
+    checked = page
+    if view.get("script"):
+        checked = checked.replace(f'<script src="{view["script"]}" defer></script>', "")
+    if view.get("canonical"):
+        checked = checked.replace(f'<link rel="canonical" href="{view["canonical"]}"/>', "")
+    if view.get("refresh"):
+        checked = checked.replace(
+            f'<meta http-equiv="refresh" content="0; url={view["refresh"]}"/>', "")
+    home = str(view.get("home", ""))
+    if home:  # `../_assets/...` from a leaflet page, `/path/_assets/...` from the 404 page
+        for before in ('"', ", "):  # an attribute's start, or a later srcset candidate
+            checked = checked.replace(f"{before}{home}{ASSETS}/", f"{before}{ASSETS}/")
+    return checked
 
 
 def _template_line(exc: BaseException, name: str) -> int:

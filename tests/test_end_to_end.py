@@ -37,7 +37,8 @@ def test_manifest_lists_every_output(shipped_build: Path) -> None:
     entries = [e for e in everything if e["format"] != "site"]
     got = {(e["slug"], e["format"]) for e in entries}
     want = {(slug, fmt) for slug in SLUGS for fmt in ("pdf", "docx", "epub", "html")}
-    want |= {("immunotherapy-guide", "epub"), ("immunotherapy-guide", "pdf")}
+    assert set(PROJECT.booklets) == {"immunotherapy-guide", "car-t-for-carers"}
+    want |= {(booklet, fmt) for booklet in PROJECT.booklets for fmt in ("epub", "pdf")}
     assert got == want
     import hashlib
     for entry in entries:
@@ -46,7 +47,7 @@ def test_manifest_lists_every_output(shipped_build: Path) -> None:
         assert entry["bytes"] == len(data)
         assert entry["layout"] == "clinic" and entry["language"] == "en-GB"
         assert entry["status"] == "draft"
-        assert entry["kind"] == ("booklet" if entry["slug"] == "immunotherapy-guide" else "leaflet")
+        assert entry["kind"] == ("booklet" if entry["slug"] in PROJECT.booklets else "leaflet")
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -105,6 +106,21 @@ def test_epub_and_html_carry_every_piece(shipped_build: Path, slug: str) -> None
     assert missing(inv.texts(), "".join(html.getroot().itertext())) == []
     hrefs = set(html.xpath("//a/@href"))
     assert set(inv.link_targets) <= hrefs
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_shipped_leaflet_ends_with_when_to_call_us(shipped_build: Path, slug: str) -> None:
+    """The 24-hour line and the fever threshold come from project.yaml, after the body."""
+    urgent = PROJECT.settings.urgent
+    assert urgent is not None
+    html = etree.parse(str(shipped_build / "clinic" / f"{slug}.html"), etree.HTMLParser())
+    box = html.xpath("//aside[contains(@class, 'when-to-call')]")
+    assert len(box) == 1
+    text = " ".join("".join(box[0].itertext()).split())
+    assert urgent.phone in text and f"{urgent.fever_threshold_c:g}°C or higher" in text
+    assert "Call 999" in text
+    # no leaflet writes its own fever threshold: the project setting is the one place
+    assert not re.search(r"\d\d(?:\.\d)?\s*°C", PROJECT.leaflets[slug].path.read_text())
 
 
 def test_epub_container_basics_and_booklet_nav(shipped_build: Path) -> None:

@@ -244,7 +244,10 @@ def test_stylesheet_references_through_a_symlinked_folder_are_refused(
     (folder / "inner").symlink_to(secret.parent, target_is_directory=True)
     with pytest.raises(LeafletError) as caught:
         _render(project, "evil", "pdf")
-    assert "refused to read" in str(caught.value) and SECRET not in str(caught.value)
+    message = str(caught.value)
+    # refused by the PDF's fetcher, or earlier, when the glyph check opens a layout's font
+    assert "refused to read" in message or "leads outside the layout folder" in message
+    assert SECRET not in message
 
 
 # --- nothing remote, nothing private in the outputs (item 12) ------------------------------------

@@ -129,7 +129,7 @@ def test_office_layouts_are_a4_without_bleed(dist: Path, layout: str) -> None:
             assert [round(float(v)) for v in page.TrimBox] == [0, 0, 595, 842]
 
 
-def test_print_layout_is_a5_trim_with_3mm_bleed_and_crop_marks(dist: Path) -> None:
+def test_print_layout_is_a5_trim_with_3mm_bleed_and_a_slug(dist: Path) -> None:
     for slug in ("approved", "guide"):
         with open_pdf(dist, "print", slug) as pdf:
             for page in pdf.pages:
@@ -140,7 +140,86 @@ def test_print_layout_is_a5_trim_with_3mm_bleed_and_crop_marks(dist: Path) -> No
                 assert trim[3] - trim[1] == pytest.approx(210 * MM, abs=0.5)
                 for outer, inner, sign in zip(bleed, trim, (-1, -1, 1, 1)):
                     assert (outer - inner) * sign == pytest.approx(3 * MM, abs=0.1)
-                assert media == pytest.approx(bleed, abs=0.1)
+                # a slug of at least 5 mm beyond the bleed on every side, for the crop marks
+                for outer, inner, sign in zip(media, bleed, (-1, -1, 1, 1)):
+                    assert (outer - inner) * sign >= 5 * MM - 0.1
+
+
+def crop_mark_lines(path: Path) -> list[tuple[list[float], list[dict[str, Any]]]]:
+    """Each page's TrimBox, BleedBox, MediaBox (PDF user space) and its straight lines."""
+    found = []
+    with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumb:
+        for page, plumbed in zip(pdf.pages, plumb.pages):
+            boxes = [float(v) for key in ("/TrimBox", "/BleedBox", "/MediaBox")
+                     for v in page.obj[key]]
+            found.append((boxes, list(plumbed.lines)))
+    return found
+
+
+def test_print_crop_marks_sit_in_the_slug_outside_the_bleed(dist: Path) -> None:
+    """Eight marks a page, about 3 mm from the trim, in the slug: never in the bleed."""
+    for slug in ("approved", "guide"):
+        for number, (boxes, lines) in enumerate(crop_mark_lines(dist / "print" / f"{slug}.pdf"), 1):
+            trim, bleed, media = boxes[0:4], boxes[4:8], boxes[8:12]
+            marks = []
+            for line in lines:
+                # back to PDF user space, where the boxes are: with a MediaBox that starts
+                # below zero (the slug), pdfplumber keeps x but shifts y up by -MediaBox[1]
+                x0, x1 = float(line["x0"]), float(line["x1"])
+                y0, y1 = float(line["y0"]) + media[1], float(line["y1"]) + media[1]
+                inside_bleed = (x1 > bleed[0] + 0.05 and x0 < bleed[2] - 0.05
+                                and y1 > bleed[1] + 0.05 and y0 < bleed[3] - 0.05)
+                if inside_bleed:
+                    continue  # artwork (rules, table borders), not a mark
+                marks.append((x0, y0, x1, y1))
+                assert media[0] <= x0 and x1 <= media[2] and media[1] <= y0 and y1 <= media[3]
+                # offset from the trim: starts about 3 mm out, on the trim line's extension
+                gap = max(trim[0] - x1, x0 - trim[2], trim[1] - y1, y0 - trim[3])
+                assert 3 * MM - 0.1 <= gap <= 4 * MM, (slug, number, line)
+            assert len(marks) == 8, (slug, number, marks)
+
+
+def xmp(pdf: Any) -> dict[str, str]:
+    with pdf.open_metadata() as meta:
+        return {str(k): str(v) for k, v in meta.items()}
+
+
+def test_print_pdfs_are_pdf_x4_with_a_cmyk_output_intent_and_stay_tagged(dist: Path) -> None:
+    for slug in ("approved", "draft", "arabic", "guide"):
+        with open_pdf(dist, "print", slug) as pdf:
+            meta = xmp(pdf)
+            assert meta["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] == "PDF/X-4"
+            assert str(pdf.docinfo.Trapped) == "/False"
+            intents = [i for i in pdf.Root.OutputIntents if str(i.S) == "/GTS_PDFX"]
+            assert len(intents) == 1 and str(intents[0].OutputConditionIdentifier)
+            profile = intents[0].DestOutputProfile.read_bytes()
+            assert profile[36:40] == b"acsp" and profile[16:20] == b"CMYK"
+            assert profile[12:16] == b"prtr" and int(intents[0].DestOutputProfile.N) == 4
+            for page in pdf.pages:
+                assert "/TrimBox" in page.obj and "/BleedBox" in page.obj
+                # RGB only as managed colour: DefaultRGB (ICC-based) wherever RGB may be drawn
+                spaces = page.Resources.ColorSpace
+                assert str(spaces.DefaultRGB[0]) == "/ICCBased"
+                for form in page.Resources.get("/XObject", {}).values():
+                    if "/Resources" in form and "/ColorSpace" in form.Resources:
+                        assert "/DefaultRGB" in form.Resources.ColorSpace
+            fonts = [f for page in pdf.pages for f in page.Resources.get("/Font", {}).values()]
+            for font in fonts:
+                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                descriptor = descendant.FontDescriptor
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            # still tagged for screen readers (PDF/UA-1 is not claimed in print)
+            assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root
+            assert struct_elements(pdf)
+
+
+@pytest.mark.parametrize("layout", ["clinic", "large-print"])
+def test_screen_reader_layouts_stay_pdf_ua_without_pdf_x(dist: Path, layout: str) -> None:
+    with open_pdf(dist, layout, "approved") as pdf:
+        meta = xmp(pdf)
+        assert meta["{http://www.aiim.org/pdfua/ns/id/}part"] == "1"
+        assert not any("GTS_PDFXVersion" in key for key in meta)
+        assert "/OutputIntents" not in pdf.Root
 
 
 def test_print_backgrounds_run_into_the_bleed(dist: Path, tmp_path: Path) -> None:
@@ -149,10 +228,15 @@ def test_print_backgrounds_run_into_the_bleed(dist: Path, tmp_path: Path) -> Non
                     str(dist / "print" / "approved.pdf"), str(tmp_path / "first")], check=True)
     from PIL import Image
 
+    with open_pdf(dist, "print", "approved") as pdf:
+        page = pdf.pages[0]
+        media_top, bleed_top = float(page.MediaBox[3]), float(page.BleedBox[3])
     image = Image.open(tmp_path / "first.png").convert("RGB")
-    # the title band is blue right up to the media edge (inside the 3 mm bleed), not white
-    r, g, b = image.getpixel((image.width // 2, 2))
+    # the title band is blue right up to the bleed's edge (3 mm beyond the trim), not white;
+    # the slug beyond it, where the crop marks are, stays white
+    r, g, b = image.getpixel((image.width // 2, round(media_top - bleed_top) + 1))
     assert b > 150 and r < 60, (r, g, b)
+    assert image.getpixel((image.width // 2, 2)) == (255, 255, 255)
 
 
 # --- tagged PDF (PDF/UA-1) -------------------------------------------------------------------
@@ -372,6 +456,23 @@ def test_large_print_text_is_16pt_or_more_everywhere(dist: Path) -> None:
     assert max(headings) >= 24
 
 
+def heading_sizes(path: Path, text: str) -> set[float]:
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines():
+                if line["text"].strip() == text:
+                    return {round(c["size"], 1) for c in line["chars"] if c["text"].strip()}
+    raise AssertionError(f"no line {text!r} in {path}")
+
+
+def test_large_print_headings_are_24_to_32_pt(dist: Path) -> None:
+    """Every heading level as the README says: the title 32, a `##` and a `###` 24 or more."""
+    path = dist / "large-print" / "approved.pdf"
+    for text in ("Immunotherapy", "What it is", "How it is given", "About this leaflet"):
+        sizes = heading_sizes(path, text)
+        assert all(24 <= size <= 32 for size in sizes), (text, sizes)
+
+
 def test_clinic_lines_are_about_65_characters(dist: Path) -> None:
     with pdfplumber.open(dist / "clinic" / "draft.pdf") as pdf:
         words_lines = [line["text"] for page in pdf.pages
@@ -464,3 +565,21 @@ def test_watermark_drawing_falls_back_to_text_for_letters_the_font_lacks() -> No
     assert "<path" in watermark_svg("DRAFT") and "<text" not in watermark_svg("DRAFT")
     arabic = watermark_svg("مسودة <&>")  # Atkinson Hyperlegible has no Arabic letters
     assert "<path" not in arabic and "مسودة &lt;&amp;&gt;</text>" in arabic
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ("pdf:\n  standard: pdf/x-9\n", "pdf.standard must be one of pdf/ua-1, pdf/x-4"),
+    ("pdf:\n  output_profile: missing.icc\n", "pdf.output_profile: no file 'missing.icc'"),
+    ("pdf:\n  output_profile: layout.yaml\n", "pdf.output_profile: layout.yaml is not an ICC"),
+    ("page:\n  slug_mm: 2\n", "page.slug_mm must be a number of millimetres, at least 5"),
+])
+def test_a_wrong_print_setting_in_a_layout_is_a_located_message(
+        tmp_path: Path, settings: str, expected: str) -> None:
+    make_project(tmp_path, {"one": leaflet_text("Some text.\n")})
+    own = tmp_path / "layouts" / "shop"
+    own.mkdir(parents=True)
+    (own / "layout.yaml").write_text("extends: print\n" + settings, encoding="utf-8")
+    result = run_cli("build", "--format", "pdf", "--layout", "shop", cwd=tmp_path)
+    assert result.returncode == 1
+    assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert "layouts/shop/layout.yaml: " in result.stderr, result.stderr

@@ -23,7 +23,8 @@ MM = 72 / 25.4
 WATERMARK_PT = 40
 BOOKLETS = {p.stem for p in (SHIPPED_SOURCE / "booklets").glob("*.yaml")}
 KEPT_WHOLE_OPENINGS = ("About this leaflet", "Related leaflets", "Note:", "Tip:", "Important:",
-                       "This leaflet gives general information", "Read this leaflet online")
+                       "This leaflet gives general information", "Read this leaflet online",
+                       "When to call us")  # the shared warning box, a callout kept whole
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,19 @@ def page_footer(page: Page, geometry: Geometry) -> Footer:
     return Footer([w for w in words if w["x0"] < split], [w for w in words if w["x0"] >= split])
 
 
-def assert_footers_on_one_line(path: Path, geometry: Geometry) -> None:
+# the print layout's wallet-card pages (print/wallet-card.css): 85 x 55 mm, 5.5 mm bottom margin
+CARD_GEOMETRY = Geometry(margin_bottom_mm=5.5, body_pt=9, line_height=1.2)
+CARD_TRIM_PT = (85 * MM, 55 * MM)
+
+
+def page_geometry(page: Page, geometry: Geometry) -> Geometry:
+    """The layout's geometry, or the wallet card's on a card-size page."""
+    width, height = page.trim[2] - page.trim[0], page.trim[3] - page.trim[1]
+    is_card = abs(width - CARD_TRIM_PT[0]) < 1 and abs(height - CARD_TRIM_PT[1]) < 1
+    return CARD_GEOMETRY if is_card else geometry
+
+
+def assert_footers_on_one_line(path: Path, default: Geometry) -> None:
     """Each page with text has a one-line title and page number, level with each other.
 
     A page with no text (a booklet's blank left-hand page) has no footer; neither has the
@@ -121,6 +134,7 @@ def assert_footers_on_one_line(path: Path, geometry: Geometry) -> None:
     """
     pages = read_pages(path)
     for number, page in enumerate(pages, start=1):
+        geometry = page_geometry(page, default)
         footer = page_footer(page, geometry)
         where = f"{path.parent.name}/{path.name} page {number}: {footer.text()!r}"
         if not body_words(page, geometry) or (number == 1 and path.stem in BOOKLETS):
@@ -151,7 +165,8 @@ def front_matter_title(slug: str) -> str:
 
 
 def test_each_booklet_page_names_its_section_in_the_footer(shipped_build: Path) -> None:
-    """Contents, then each leaflet's own title, in the booklet's order (short enough for one line)."""
+    """Contents, each leaflet's own title in the booklet's order (short enough for one line),
+    then "About this guide"."""
     booklet = yaml.safe_load((SHIPPED_SOURCE / "booklets" / "immunotherapy-guide.yaml")
                              .read_text(encoding="utf-8"))
     geometry = layout_geometry("clinic")
@@ -160,7 +175,8 @@ def test_each_booklet_page_names_its_section_in_the_footer(shipped_build: Path) 
                for page in pages[1:]]
     sections = [footer for i, footer in enumerate(footers) if i == 0 or footer != footers[i - 1]]
     assert sections == ["Contents · DRAFT"] + [f"{front_matter_title(slug)} · DRAFT"
-                                               for slug in booklet["leaflets"]]
+                                               for slug in booklet["leaflets"]] + [
+        "About this guide · DRAFT"]
 
 
 @pytest.fixture(scope="module")

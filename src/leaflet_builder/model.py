@@ -256,6 +256,15 @@ class CheckSettings:
 
 
 @dataclass(frozen=True)
+class UrgentSettings:
+    """`urgent:` in project.yaml: what every leaflet's "When to call us" block shows."""
+
+    phone: str
+    fever_threshold_c: float = 37.5
+    emergency_number: str = "999"
+
+
+@dataclass(frozen=True)
 class ProjectSettings:
     """`source/project.yaml`: everything is optional."""
 
@@ -268,6 +277,7 @@ class ProjectSettings:
     feedback: str | None = None
     other_formats: str | None = None
     check: CheckSettings = CheckSettings()
+    urgent: UrgentSettings | None = None
 
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})

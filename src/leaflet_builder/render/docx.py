@@ -58,7 +58,8 @@ from leaflet_builder.render.shared import (
 
 # the order of leaflet_body.html; "body" is the leaflet's own content
 DEFAULT_BLOCKS = ("shared/draft.html", "shared/title.html", "shared/glossary.html", "body",
-                  "shared/related.html", "shared/disclaimer.html", "shared/about.html")
+                  "shared/when_to_call.html", "shared/related.html", "shared/disclaimer.html",
+                  "shared/about.html")
 # the words blocks.html puts before a callout's title
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT}

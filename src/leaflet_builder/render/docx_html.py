@@ -26,6 +26,8 @@ CLASS_STYLES: dict[str, str] = {
     "about-list": "About Details",
     "about": "About Text",
     "disclaimer": "Disclaimer",
+    "when-to-call": "Callout Warning",
+    "when-to-call-list": "Callout Warning",  # its list items stay inside the box
     "qr-text": "About Text",
 }
 HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",

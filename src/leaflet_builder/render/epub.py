@@ -43,10 +43,11 @@ from leaflet_builder.render.shared import (
     DRAFT_LABEL,
     PageTarget,
     format_date,
+    guide_reviews,
+    guide_sources,
     guide_texts,
     output_date,
     shown_hero,
-    status_label,
 )
 
 XHTML = "application/xhtml+xml"
@@ -275,21 +276,12 @@ def _cover(book: _Book, ctx: RenderContext, is_draft: bool) -> tuple[str, bytes,
 
 
 def _reviews(book: _Book) -> list[dict[str, Any]]:
-    return [{
-        "title": leaflet.meta.title, "href": f"{leaflet.slug}.xhtml",
-        "status": status_label(leaflet),
-        "version": leaflet.meta.version or "", "reviewed": format_date(leaflet.meta.reviewed),
-        "reviewer": leaflet.meta.reviewer or "", "review_due": format_date(leaflet.meta.review_due),
-    } for leaflet in book.leaflets]
+    return list(guide_reviews(book.leaflets, lambda slug: f"{slug}.xhtml"))
 
 
 def _sources(book: _Book) -> list[Any]:
     """Every leaflet's sources once each, in the order they first appear."""
-    seen: dict[tuple[str, str | None], Any] = {}
-    for leaflet in book.leaflets:
-        for source in leaflet.meta.sources:
-            seen.setdefault((source.title, source.url), source)
-    return list(seen.values())
+    return guide_sources(book.leaflets)
 
 
 def _ncx_toc(toc: list[dict[str, Any]]) -> list[Any]:

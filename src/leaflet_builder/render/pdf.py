@@ -27,12 +27,20 @@ from leaflet_builder.render.pages import (
     render_leaflet_page,
     render_template,
 )
+from leaflet_builder.render.pdf_print import (
+    PrintSettings,
+    color_profiles,
+    finish_for_print,
+    print_settings,
+)
 from leaflet_builder.render.pdf_text import exact_text_layer
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import (
     DRAFT_MARK,
     PageTarget,
     booklet_view,
+    guide_reviews,
+    guide_sources,
     leaflet_view,
     output_date,
 )
@@ -171,7 +179,9 @@ class PdfRenderer:
         items = []
         for leaflet in leaflets:
             leaflet_data = leaflet_view(leaflet, ctx, target)
-            leaflet_data["qr"] = qr_view(ctx.settings, leaflet.slug)
+            # one publication: the guide's "About this guide" says once what each leaflet's
+            # disclaimer, "About this leaflet" and QR code said twelve times
+            leaflet_data["in_booklet"] = True
             items.append({
                 "slug": leaflet.slug, "title": leaflet.meta.title, "lang": leaflet_data["lang"],
                 "dir": leaflet_data["dir"],
@@ -182,6 +192,8 @@ class PdfRenderer:
         cover = booklet.cover
         page = render_template(ctx, BOOKLET_TEMPLATE, {
             **view, "items": items, "inline_css": "",
+            "reviews": guide_reviews(leaflets, lambda slug: f"#leaflet-{slug}"),
+            "sources": guide_sources(leaflets),
             "cover_src": source_url(cover.asset.relative) if cover else None,
         })
         meta = PdfMeta(f"{ctx.layout.name}/booklet/{booklet.slug}",
@@ -209,10 +221,12 @@ def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
 
     register_extra_dictionaries()  # Welsh hyphenation, which pyphen lacks
 
+    settings = print_settings(ctx.layout)  # PDF/UA-1, or PDF/X-4 with crop marks for print
     fetcher = _fetcher(ctx.source_dir, ctx.layout.folders)
     html = HTML(string=page, base_url=VIRTUAL_SOURCE_URL, url_fetcher=fetcher)
     document = html.render(stylesheets=stylesheets, font_config=font_configuration(),
-                           pdf_tags=True, presentational_hints=False)
+                           color_profiles=color_profiles(settings), pdf_tags=True,
+                           presentational_hints=False)
     fetcher.raise_if_refused(source)  # a refused URL is a located error, not a log line
     when = meta.date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     document.metadata.created = when
@@ -223,8 +237,10 @@ def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
     try:
         # exact_text_layer: every glyph reads back as the letters it draws (WeasyPrint #2841)
         with _fonts_dated(meta.date), exact_text_layer():
+            # tagged in every standard: a PDF/X-4 print file keeps its structure tree too
             pdf: bytes = document.write_pdf(
-                pdf_variant="pdf/ua-1", pdf_identifier=identifier, finisher=_finish,
+                pdf_variant=settings.standard, pdf_tags=True, pdf_identifier=identifier,
+                finisher=lambda document, pdf: _finish(document, pdf, settings, meta.identity),
             )
     except Exception as exc:  # WeasyPrint's own errors reach the user as a located message
         raise LeafletError(source, 0, f"could not lay out the PDF: {type(exc).__name__}: {exc}"
@@ -252,9 +268,10 @@ def _fonts_dated(when: dt.datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _finish(document: Any, pdf: Any) -> None:
-    """Last touches WeasyPrint leaves out of its PDF/UA-1 output."""
+def _finish(document: Any, pdf: Any, settings: PrintSettings, identity: str) -> None:
+    """Last touches WeasyPrint leaves out: header scopes (PDF/UA), the print slug and marks."""
     _add_header_scopes(pdf)
+    finish_for_print(pdf, settings, identity)
 
 
 def _add_header_scopes(pdf: Any) -> None:

@@ -26,6 +26,7 @@ from leaflet_builder.model import (
     Leaflet,
     Link,
     ProjectSettings,
+    UrgentSettings,
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
@@ -68,6 +69,21 @@ class PageTarget:
     link_href: Callable[[Link], str | None]
     image_src: Callable[[Asset], str]
     related_href: Callable[[str], str | None]
+
+
+def urgent_view(urgent: UrgentSettings | None) -> dict[str, str] | None:
+    """The "When to call us" block's data as plain strings: the threshold written as a reader
+    sees it (`37.5°C`, `38°C`), each number with the `tel:` address a phone can dial."""
+    if urgent is None:
+        return None
+    degrees = f"{urgent.fever_threshold_c:g}"
+    return {
+        "phone": urgent.phone,
+        "phone_href": "tel:" + "".join(c for c in urgent.phone if c.isdigit() or c == "+"),
+        "fever": f"{degrees}°C",
+        "emergency": urgent.emergency_number,
+        "emergency_href": "tel:" + "".join(c for c in urgent.emergency_number if c.isdigit()),
+    }
 
 
 def status_label(leaflet: Leaflet) -> str:
@@ -134,10 +150,13 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         ],
         "settings": settings,
         "organisation": settings.organisation or "",
+        "urgent": urgent_view(settings.urgent),
         "target": target,
         # plain strings: the template never sees the asset (a path) itself
         "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,
         "qr": None,
+        # inside a booklet PDF the guide's "About this guide" replaces each leaflet's own
+        "in_booklet": False,
     }
 
 
@@ -224,3 +243,25 @@ def _fields(node: Any, target: PageTarget | None) -> dict[str, Any]:
             if isinstance(value, _PLAIN):
                 data[name] = value
     return data
+
+
+def guide_reviews(leaflets: Iterable[Leaflet], href: Callable[[str], str]) -> list[dict[str, str]]:
+    """One row per leaflet of a guide's "About this guide": status, version, review dates.
+
+    Shared by the EPUB's back matter and the booklet PDF's, so both say the same.
+    """
+    return [{
+        "title": leaflet.meta.title, "href": href(leaflet.slug),
+        "status": status_label(leaflet),
+        "version": leaflet.meta.version or "", "reviewed": format_date(leaflet.meta.reviewed),
+        "reviewer": leaflet.meta.reviewer or "", "review_due": format_date(leaflet.meta.review_due),
+    } for leaflet in leaflets]
+
+
+def guide_sources(leaflets: Iterable[Leaflet]) -> list[Any]:
+    """Every leaflet's sources once each, in the order they first appear."""
+    seen: dict[tuple[str, str | None], Any] = {}
+    for leaflet in leaflets:
+        for source in leaflet.meta.sources:
+            seen.setdefault((source.title, source.url), source)
+    return list(seen.values())

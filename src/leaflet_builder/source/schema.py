@@ -115,6 +115,29 @@ class CheckSchema(_Strict):
     disable: list[str] = Field(default_factory=list)
 
 
+class UrgentSchema(_Strict):
+    """`urgent:` — the 24-hour line and fever threshold every leaflet's "When to call us" shows.
+
+    One setting, not a number typed into every leaflet: UK acute oncology lines mostly use
+    37.5°C, some 38°C, and a trust that changes its line or threshold changes it here once.
+    """
+
+    phone: str
+    fever_threshold_c: float = Field(default=37.5, ge=37.0, le=39.0)
+    emergency_number: str = "999"
+
+    _phone = field_validator("phone", "emergency_number")(_non_empty)
+
+    @field_validator("phone", "emergency_number")
+    @classmethod
+    def _dialable(cls, value: str) -> str:
+        # the number becomes a tel: link; letters would make a link no phone can dial
+        if not re.fullmatch(r"\+?[0-9][0-9 ()-]*", value):
+            raise ValueError("must be a phone number of digits and spaces, such as "
+                             "'0100 000 0000'")
+        return value
+
+
 class ProjectSchema(_Strict):
     organisation: str | None = None
     language: str = "en"
@@ -125,6 +148,7 @@ class ProjectSchema(_Strict):
     feedback: str | None = None
     other_formats: str | None = None
     check: CheckSchema = CheckSchema()
+    urgent: UrgentSchema | None = None
 
     _lang = field_validator("language")(_language)
 

@@ -8,7 +8,13 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from leaflet_builder.errors import Diagnostics, LeafletError
-from leaflet_builder.model import Booklet, CheckSettings, HeroImage, ProjectSettings
+from leaflet_builder.model import (
+    Booklet,
+    CheckSettings,
+    HeroImage,
+    ProjectSettings,
+    UrgentSettings,
+)
 from leaflet_builder.source.assets import resolve_asset
 from leaflet_builder.source.files import read_source_text, text_digest
 from leaflet_builder.source.schema import (
@@ -67,6 +73,8 @@ def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> Project
         other_formats=schema.other_formats,
         check=CheckSettings(schema.check.max_grade, tuple(schema.check.plain_terms),
                             tuple(schema.check.disable)),
+        urgent=UrgentSettings(schema.urgent.phone, schema.urgent.fever_threshold_c,
+                              schema.urgent.emergency_number) if schema.urgent else None,
     )
 
 

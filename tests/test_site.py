@@ -384,3 +384,20 @@ def test_a_site_template_fetching_from_elsewhere_is_refused(tmp_path: Path) -> N
     assert len(errors) == 1 and "https://tracker.example/p.gif" in errors[0], errors
     assert "templates/site/404.html:2:" in errors[0]
     assert not (tmp_path / "dist" / "site").exists()
+
+
+def test_approved_only_after_a_full_site_is_not_taken_for_a_no_op(tmp_path: Path) -> None:
+    """The no-op fast path (build_noop) must see the option: drafts would stay published."""
+    from tests.helpers import run_cli
+
+    site_project(tmp_path)
+    first = run_cli("build", "--format", "docx", "--format", "site", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "dist" / "site" / "rashes" / "index.html").is_file()
+    again = run_cli("build", "--format", "docx", "--format", "site", cwd=tmp_path)
+    assert again.returncode == 0 and "0 up to date" not in again.stdout
+    second = run_cli("build", "--format", "docx", "--format", "site", "--approved-only",
+                     cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert not (tmp_path / "dist" / "site" / "rashes").exists()
+    assert "Skin rashes" not in (tmp_path / "dist" / "site" / "index.html").read_text()

@@ -31,7 +31,10 @@ def test_shipped_content_reads_without_errors() -> None:
 
 
 def test_manifest_lists_every_output(shipped_build: Path) -> None:
-    entries = manifest(shipped_build)
+    everything = manifest(shipped_build)
+    site = [e for e in everything if e["format"] == "site"]  # the web site: test_site.py
+    assert {f"site/{slug}/index.html" for slug in SLUGS} <= {e["path"] for e in site}
+    entries = [e for e in everything if e["format"] != "site"]
     got = {(e["slug"], e["format"]) for e in entries}
     want = {(slug, fmt) for slug in SLUGS for fmt in ("pdf", "docx", "epub", "html")}
     assert set(PROJECT.booklets) == {"immunotherapy-guide", "car-t-for-carers"}

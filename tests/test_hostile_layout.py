@@ -444,9 +444,14 @@ def test_image_metadata_never_reaches_an_output(tmp_path: Path) -> None:
                "images/chart.png": _png_with_metadata()})
     result = run_cli("build", cwd=project)
     assert result.returncode == 0, result.stderr
+    site = project / "dist" / "site"
     outputs = [p for p in (project / "dist").rglob("*") if p.suffix in
-               (".html", ".docx", ".epub", ".pdf")]
+               (".html", ".docx", ".epub", ".pdf") and not p.is_relative_to(site)]
     assert {p.suffix for p in outputs} == {".html", ".docx", ".epub", ".pdf"}
+    # the web site: its pages link its pictures as files, each one checked below too
+    pictures = sorted((site / "_assets" / "images").iterdir())
+    assert len(pictures) >= 2
+    outputs += [p for p in site.rglob("*") if p.suffix in (".docx", ".epub", ".pdf")]
     for path in outputs:
         blobs = [path.read_bytes()]
         if path.suffix == ".pdf":
@@ -466,6 +471,15 @@ def test_image_metadata_never_reaches_an_output(tmp_path: Path) -> None:
                                             "Location", "XML:com.adobe.xmp"}
                 assert not leaked, (path, leaked)
                 image.load()  # the pixels are whole
+    for picture in pictures:  # the site's copies, and the smaller ones made for phones
+        data = picture.read_bytes()
+        for marker in MARKERS.values():
+            assert marker.encode() not in data, (picture, marker)
+        with Image.open(io.BytesIO(data)) as image:
+            assert not image.getexif(), picture
+            leaked = set(image.info) & {"exif", "xmp", "comment", "Comment", "Description",
+                                        "Location", "XML:com.adobe.xmp"}
+            assert not leaked, (picture, leaked)
 
 
 def test_a_rotated_photo_is_turned_upright_before_its_exif_is_dropped(tmp_path: Path) -> None:

@@ -37,7 +37,13 @@ from leaflet_builder.errors import Diagnostic, LeafletError
 from leaflet_builder.model import glossary_terms
 from leaflet_builder.output_guard import check_may_write, check_own_files, write_failure
 from leaflet_builder.process_guard import sweep_dead_temp_dirs
-from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, RenderContext, get_renderer
+from leaflet_builder.render import (
+    ALL_FORMATS,
+    BOOKLET_FORMATS,
+    SITE_FORMAT,
+    RenderContext,
+    get_renderer,
+)
 
 if TYPE_CHECKING:  # imported where used: a no-op build (build_noop) must not load the reader
     from concurrent.futures import Executor
@@ -77,13 +83,14 @@ class BuildOptions:
     source_dir: Path
     out_dir: Path
     layouts: tuple[str, ...] = ()  # empty: the project's default layout
-    formats: tuple[str, ...] = tuple(FORMATS)
+    formats: tuple[str, ...] = ALL_FORMATS
     jobs: int | None = None  # None: one per CPU
     force: bool = False  # rebuild even what is up to date
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one render may take; None: no limit
     scheduler: str | None = None  # a Dask scheduler's address
     allow_overdue: bool = False  # build approved leaflets past their review date (warns)
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT  # bytes of address space per worker
+    approved_only: bool = False  # the web site shows approved leaflets only (publishing)
 
 
 @dataclass
@@ -272,6 +279,9 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         if jobs:
             with _runner_for(options, executor, runner, len(jobs)) as active:
                 active.run([job for job, _ in jobs], finish)
+        if SITE_FORMAT in options.formats:  # after the outputs it offers for download
+            outputs.update(_publish_site(project, layouts[0], options, build_date, result,
+                                         previous))
     finally:
         # also after Ctrl-C: what was written is recorded, so the next build skips it
         result.removed = _carry_over(previous, outputs, project, out_dir)
@@ -322,6 +332,8 @@ def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
         ctx = RenderContext(project.settings, layout, project.source_dir, titles, glossary,
                             build_date=build_date)
         for task in plan_tasks(project, [layout], options.formats):
+            if task.format == SITE_FORMAT:
+                continue  # made from the others once they are written (_publish_site)
             if task.kind == "leaflet":
                 leaflet = project.leaflets[task.slug]
                 inputs = printer.leaflet(leaflet, task.format, ctx)
@@ -341,6 +353,22 @@ def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
     numbered = [(dataclasses.replace(job, job_id=number, build_id=build_id), inputs)
                 for number, (job, inputs) in enumerate(jobs)]
     return numbered, fresh
+
+
+def _publish_site(project: Project, layout: Layout, options: BuildOptions,
+                  build_date: dt.datetime | None, result: BuildResult,
+                  previous: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """Write dist/site/ (render/site/): downloads only from what this build wrote or found
+    up to date, so a patient never gets a stale or failed file."""
+    from leaflet_builder.render.site.publish import publish_site
+
+    ctx = RenderContext(project.settings, layout, project.source_dir, project.titles(),
+                        glossary_terms(project.leaflets.values()), build_date=build_date)
+    entries, diagnostics = publish_site(project, ctx, result.built + result.up_to_date,
+                                        previous, options.out_dir, options.approved_only,
+                                        force=options.force)
+    result.diagnostics.extend(diagnostics)
+    return entries
 
 
 def _is_up_to_date(out_dir: Path, task: Task, inputs: str,
@@ -506,8 +534,13 @@ def _carry_over(previous: dict[str, dict[str, object]], outputs: dict[str, dict[
             continue
         slug = entry.get("slug")
         kind = entry.get("kind")
-        alive = slug in project.leaflets or slug in project.failed if kind == "leaflet" else (
-            slug in project.booklets or slug in project.failed_booklets)
+        if kind == SITE_FORMAT:  # the site was not made this time: keep what is still live
+            from leaflet_builder.render.site.publish import site_entry_alive
+
+            alive = site_entry_alive(entry, project)
+        else:
+            alive = slug in project.leaflets or slug in project.failed if kind == "leaflet" \
+                else (slug in project.booklets or slug in project.failed_booklets)
         target = (out_dir / path).resolve()
         if not target.is_relative_to(root) or target == root:
             continue  # a tampered manifest must not point the build outside dist/

@@ -160,6 +160,7 @@ def _source_part(options: BuildOptions) -> dict[str, Any]:
         "formats": list(options.formats),
         "layouts": list(options.layouts),
         "allow_overdue": options.allow_overdue,
+        "approved_only": options.approved_only,  # what the web site shows (render/site)
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         "source_dir": str(source_dir),
         "source": _tree(source_dir),

@@ -19,9 +19,9 @@ EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def _format_choice() -> click.Choice[str]:
-    from leaflet_builder.render import FORMATS
+    from leaflet_builder.render import ALL_FORMATS
 
-    return click.Choice(list(FORMATS))
+    return click.Choice(list(ALL_FORMATS))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,7 +41,8 @@ def _build_options(function: Any) -> Any:
         click.option("--layout", "layouts", multiple=True,
                      help="Layout to use (repeatable); default: the project's default_layout."),
         click.option("--format", "formats", multiple=True, type=_format_choice(),
-                     help="Output format (repeatable); default: all."),
+                     help="Output format (repeatable); default: all. 'site' is the web site "
+                          "in OUT/site/, made from the other outputs of the same run."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                      help="Render this many outputs at once; default: one per CPU."),
         click.option("--timeout", type=click.FloatRange(min=0), default=120.0,
@@ -66,24 +67,28 @@ def _build_options(function: Any) -> Any:
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
 @click.option("--allow-overdue", is_flag=True,
               help="Build approved leaflets past their review date (with a warning).")
+@click.option("--approved-only", is_flag=True,
+              help="Publish: the web site shows approved leaflets only (no drafts).")
 @click.option("--memory-limit", default="2G", show_default=True, metavar="SIZE",
               callback=lambda ctx, param, value: _parse_size(value),
               help="Memory (address space) each worker process may use, e.g. 1500M or 4G; "
                    "0: no limit. A render over it fails alone with a message.")
 def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tuple[str, ...],
           jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
-          force: bool, allow_overdue: bool, memory_limit: int | None) -> None:
+          force: bool, allow_overdue: bool, approved_only: bool,
+          memory_limit: int | None) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
     from leaflet_builder.build import BuildOptions
     from leaflet_builder.build_noop import quick_build
     from leaflet_builder.build_report import BuildReporter
-    from leaflet_builder.render import FORMATS
+    from leaflet_builder.render import ALL_FORMATS
 
     _require_source(source_dir)
     _stop_on_sigterm()
-    options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
+    options = BuildOptions(source_dir, out_dir, layouts, formats or ALL_FORMATS, jobs=jobs,
                            force=force, timeout=timeout or None, scheduler=scheduler,
-                           allow_overdue=allow_overdue, memory_limit=memory_limit)
+                           allow_overdue=allow_overdue, memory_limit=memory_limit,
+                           approved_only=approved_only)
     try:
         with BuildReporter(_verbosity(quiet, verbose)) as reporter:
             # nothing changed since a clean build: done without reading the project or a worker
@@ -124,16 +129,45 @@ def watch(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
     Errors are reported and watching goes on; stop with Ctrl-C.
     """
     from leaflet_builder.build import BuildOptions
-    from leaflet_builder.render import FORMATS
+    from leaflet_builder.render import ALL_FORMATS
     from leaflet_builder.watch import watch_and_build
 
     _require_source(source_dir)
-    options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
+    options = BuildOptions(source_dir, out_dir, layouts, formats or ALL_FORMATS, jobs=jobs,
                            timeout=timeout or None, scheduler=scheduler)
     try:
         watch_and_build(options, _verbosity(quiet, verbose))
     except KeyboardInterrupt:
         pass
+
+
+@main.command()
+@_build_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; other than the loopback only if you mean it.")
+def serve(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tuple[str, ...],
+          jobs: int | None, timeout: float, scheduler: str | None, quiet: bool, verbose: bool,
+          port: int, host: str) -> None:
+    """Preview the web site: build it, serve OUT/site/ and reload the page on every save.
+
+    Builds only the site unless --format asks for more (downloads appear for the formats
+    built). Errors show over the last good page and in the terminal; stop with Ctrl-C.
+    """
+    from leaflet_builder.build import BuildOptions
+    from leaflet_builder.serve import serve as run_serve
+
+    _require_source(source_dir)
+    options = BuildOptions(source_dir, out_dir, layouts, formats or ("site",), jobs=jobs,
+                           timeout=timeout or None, scheduler=scheduler)
+    try:
+        run_serve(options, host, port, _verbosity(quiet, verbose))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise click.UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc} "
+                               "(choose another --port)") from None
 
 
 def _parse_size(value: str) -> int | None:

@@ -192,6 +192,8 @@ class LeafletMeta:
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     image: HeroImage | None = None
+    replaced_by: str | None = None  # a withdrawn leaflet's successor (its web page links there)
+    aliases: tuple[str, ...] = ()  # earlier slugs; the web site redirects them here
     # front-matter key -> line, so later checks can point at the field
     field_lines: tuple[tuple[str, int], ...] = ()
 

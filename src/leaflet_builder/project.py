@@ -25,6 +25,9 @@ class Project:
     failed: set[str] = field(default_factory=set)
     failed_booklets: set[str] = field(default_factory=set)
     withdrawn: set[str] = field(default_factory=set)
+    # withdrawn leaflets as read: the web site keeps a page at their address (render/site)
+    withdrawn_leaflets: dict[str, Leaflet] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # valid old slug -> its leaflet
 
     @property
     def root(self) -> Path:
@@ -62,6 +65,7 @@ def load_project(source_dir: Path) -> Project:
             project.failed.add(path.stem)
         elif leaflet.meta.status == "withdrawn":
             project.withdrawn.add(leaflet.slug)
+            project.withdrawn_leaflets[leaflet.slug] = leaflet
         else:
             project.leaflets[leaflet.slug] = leaflet
     for path in booklet_paths(source_dir):
@@ -79,7 +83,44 @@ def load_project(source_dir: Path) -> Project:
             project.booklets[booklet.slug] = booklet
         else:
             project.failed_booklets.add(booklet.slug)
+    _check_addresses(project, known)
     return project
+
+
+def _check_addresses(project: Project, known: frozenset[str]) -> None:
+    """`replaced_by` and `aliases` (SOURCE-FORMAT v2) must keep every web address unambiguous.
+
+    A replacement must be a live leaflet; an alias must not be the address of a leaflet, a
+    booklet or another alias — otherwise a printed QR code would lead to the wrong page.
+    """
+    taken = set(known) | set(project.booklets) | project.failed_booklets
+    claimed: dict[str, str] = {}
+    for leaflet in sorted([*project.leaflets.values(), *project.withdrawn_leaflets.values()],
+                          key=lambda item: item.slug):
+        meta, path = leaflet.meta, leaflet.path
+        if meta.replaced_by is not None:
+            line = meta.line_of("replaced_by")
+            if meta.status != "withdrawn":
+                project.diagnostics.error(path, line, "replaced_by: only a withdrawn leaflet is "
+                                          "replaced; set 'status: withdrawn' or remove the field")
+            elif meta.replaced_by not in project.leaflets:
+                project.diagnostics.error(path, line, f"replaced_by: '{meta.replaced_by}' is not "
+                                          "a live leaflet (no draft or approved "
+                                          f"source/{meta.replaced_by}.md); name the leaflet "
+                                          "that replaces this one, or remove the field")
+        for alias in meta.aliases:
+            line = meta.line_of("aliases")
+            if alias in taken:
+                project.diagnostics.error(path, line, f"aliases: '{alias}' is the address of a "
+                                          "leaflet or booklet that exists; an old address "
+                                          "cannot also be a live one — remove it from aliases")
+            elif alias in claimed:
+                project.diagnostics.error(path, line, f"aliases: '{alias}' is already an alias "
+                                          f"of '{claimed[alias]}'; one old address can lead to "
+                                          "one leaflet only")
+            else:
+                claimed[alias] = leaflet.slug
+    project.aliases = claimed
 
 
 def _check_booklet_members(project: Project, booklet: Booklet, slug_lines: dict[str, int]) -> bool:

@@ -27,6 +27,10 @@ FORMATS: dict[str, str] = {
 # formats whose RENDERER.supports_booklets is True, known without importing them (a no-op
 # rebuild must not load WeasyPrint); tests/test_build.py checks this matches the renderers
 BOOKLET_FORMATS: frozenset[str] = frozenset({"pdf", "epub"})
+# the web site (render/site/) is made from the other outputs after they are written, so it
+# is a format of the build but not a renderer of single documents
+SITE_FORMAT = "site"
+ALL_FORMATS: tuple[str, ...] = (*FORMATS, SITE_FORMAT)
 
 
 @dataclass(frozen=True)

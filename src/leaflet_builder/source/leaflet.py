@@ -124,6 +124,7 @@ def _read_leaflet(
         review_due=review_due, version=front.version,
         sources=tuple(SourceRef(s.title, s.url, s.accessed) for s in front.sources),
         related=tuple(front.related), tags=tuple(front.tags), image=hero,
+        replaced_by=front.replaced_by, aliases=tuple(front.aliases),
         field_lines=tuple((str(key[0]), line) for key, line in lines.items() if len(key) == 1),
     )
     return Leaflet(slug=slug, path=path, meta=meta, blocks=blocks,

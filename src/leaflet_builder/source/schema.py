@@ -75,6 +75,9 @@ class FrontMatter(_Strict):
     related: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     image: ImageSchema | None = None
+    # version 2: addresses that never die (the web site keeps a page at each)
+    replaced_by: str | None = None
+    aliases: list[str] = Field(default_factory=list)
 
     _required_text = field_validator("title", "summary")(_non_empty)
     _lang = field_validator("language")(_language)
@@ -87,7 +90,14 @@ class FrontMatter(_Strict):
             return getattr(value, "typed", "") or str(value)
         return value
 
-    @field_validator("related")
+    @field_validator("replaced_by")
+    @classmethod
+    def _replacement_slug(cls, value: str | None) -> str | None:
+        if value is not None and not SLUG_RE.fullmatch(value):
+            raise ValueError(f"'{value}' is not a leaflet slug (lowercase letters, digits, hyphens)")
+        return value
+
+    @field_validator("related", "aliases")
     @classmethod
     def _slugs(cls, value: list[str]) -> list[str]:
         for slug in value:

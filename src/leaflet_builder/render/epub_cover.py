@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from leaflet_builder.render.pillow_text import pillow_font, rgb
+from leaflet_builder.render.pillow_text import pillow_font, rgb, wrap_lines
 
 COVER_SIZE = (1200, 1800)  # 2:3, the shape most reading systems expect of a cover
 MARGIN = 100
@@ -89,24 +89,10 @@ def _draw_paragraph(draw: ImageDraw.ImageDraw, text: str, top: int, size: int, *
     font = pillow_font(text, size, bold)
     line_height = int(size * 1.3)
     y = top
-    for line in _wrap(draw, text, font, width):
+    for line in wrap_lines(draw, text, font, width):
         length = draw.textlength(line, font=font)
         x = MARGIN + width - length if rtl else MARGIN
         draw.text((x, y), line, font=font, fill=255)
         y += line_height
     return y
 
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and draw.textlength(candidate, font=font) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines

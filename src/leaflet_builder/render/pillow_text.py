@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from PIL import ImageFont, features
+from PIL import ImageDraw, ImageFont, features
 
 from leaflet_builder.render.fonts import font_file
 
@@ -20,6 +20,21 @@ ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 
 def pillow_font(text: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
     """The packaged font, at `size` pixels, that has every letter of `text`."""
     return _font(_face_for(text, bold), size, bold)
+
+
+def wrap_lines(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
+               width: int) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` pixels (a long word stays whole)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and draw.textlength(candidate, font=font) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current] if current else lines
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:

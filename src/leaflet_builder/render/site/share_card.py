@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from leaflet_builder.render.pillow_text import pillow_font, rgb
+from leaflet_builder.render.pillow_text import pillow_font, rgb, wrap_lines
 
 CARD_SIZE = (1200, 630)  # what Open Graph consumers (messaging apps, social sites) expect
 MARGIN = 80
@@ -27,7 +27,7 @@ def draw_share_card(organisation: str, tagline: str, accent: str = "005eb8") -> 
         if not text:
             continue
         font = pillow_font(text, size, bold)
-        for line in _wrap(draw, text, font, width)[:3]:
+        for line in wrap_lines(draw, text, font, width)[:3]:
             draw.text((MARGIN, y), line, font=font, fill=(255, 255, 255))
             y += int(size * 1.3)
         y += 30
@@ -35,16 +35,3 @@ def draw_share_card(organisation: str, tagline: str, accent: str = "005eb8") -> 
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
 
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
-          width: int) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and draw.textlength(candidate, font=font) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    return [*lines, current] if current else lines

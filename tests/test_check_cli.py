@@ -158,3 +158,18 @@ def test_allow_overdue_builds_it_with_a_warning(tmp_path: Path) -> None:
     built = {entry["path"] for entry in manifest(root / "dist")}
     assert {"clinic/new.html", "clinic/old.html"} <= built
     assert "clinic/gone.html" not in built
+
+
+@pytest.mark.parametrize("module", ["leaflet_builder", "leaflet_builder.cli"])
+def test_python_dash_m_runs_the_command(module: str, tmp_path: Path) -> None:
+    """`python -m leaflet_builder.cli --version` once printed nothing and exited 0: a build
+    command that silently did nothing. Both module spellings must run the real command."""
+    import subprocess
+    import sys
+
+    from leaflet_builder import __version__
+
+    result = subprocess.run([sys.executable, "-m", module, "--version"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert __version__ in result.stdout

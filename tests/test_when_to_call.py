@@ -81,6 +81,31 @@ def test_docx_shows_the_configured_threshold_and_phone(built_38: Path) -> None:
     assert {p.style.name for p in box if p.style is not None} == {"Callout Warning"}
 
 
+def test_docx_keeps_the_when_to_call_box_on_one_page(built_38: Path) -> None:
+    """Word split the box at a page foot (the number on one page, "Call 999" on the next; seen
+    in LibreOffice for checkpoint-inhibitors and rituximab): each of its paragraphs but the last
+    keeps with the next one, so the urgent advice is read as one block."""
+    import docx
+    from docx.text.paragraph import Paragraph
+
+    from tests.test_docx import all_paragraphs
+
+    document = docx.Document(str(built_38 / "tired.docx"))
+    paragraphs = [p for p in all_paragraphs(document) if p.text.strip()]
+    start = next(i for i, p in enumerate(paragraphs) if p.text == "When to call us")
+    end = next(i for i, p in enumerate(paragraphs) if "Call 999" in p.text)
+    assert end - start >= 4  # heading, line, three conditions, "Do not wait", 999
+
+    def keeps_with_next(paragraph: Paragraph) -> bool:
+        own = paragraph.paragraph_format.keep_with_next
+        style = paragraph.style
+        while own is None and style is not None:
+            own, style = style.paragraph_format.keep_with_next, style.base_style
+        return bool(own)
+
+    assert [p.text for p in paragraphs[start:end] if not keeps_with_next(p)] == []
+
+
 def test_epub_and_html_show_the_configured_threshold_and_phone(built_38: Path) -> None:
     with zipfile.ZipFile(built_38 / "tired.epub") as book:
         page = next(n for n in book.namelist() if n.endswith(".xhtml") and

@@ -294,3 +294,7 @@ def schema(target: Literal["leaflet", "project", "booklet"] | None) -> None:
     from leaflet_builder.source.editor_schema import json_schema
 
     click.echo(json.dumps(json_schema(target), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # `python -m leaflet_builder.cli` must run, not exit 0 doing nothing
+    main()

@@ -8,6 +8,7 @@ Without one, the handout starts from a lean package and every style comes from `
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -116,12 +117,25 @@ class DocxWriter:
                 for block in self.leaflet.blocks:
                     self._block(block, None)
             else:
+                before = len(self.doc.paragraphs)
                 html_blocks.convert(render_template(self.ctx, name, view))
+                self._keep_boxes_whole(self.doc.paragraphs[before:])
         self._write_furniture(view)
         self._set_properties()
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return docx_xml.repack(buffer.getvalue(), self.when)
+
+    @staticmethod
+    def _keep_boxes_whole(paragraphs: list[DocxParagraph]) -> None:
+        """A shared block's box ("When to call us") is shaded paragraphs, not a table: without
+        keep-with-next Word splits it at a page foot, the phone number on one page and "Call 999"
+        on the next. Each paragraph of a run in one callout style keeps with the next."""
+        for first, second in itertools.pairwise(paragraphs):
+            style = first.style.name if first.style is not None else ""
+            if style.startswith("Callout ") and second.style is not None \
+                    and second.style.name == style:
+                first.paragraph_format.keep_with_next = True
 
     def _target(self) -> PageTarget:
         def image_src(asset: Asset) -> str:

@@ -53,6 +53,10 @@ def test_a_plain_build_offers_large_print_on_each_leaflet_page(tmp_path: Path) -
     assert result.ok, [d.display() for d in result.diagnostics]
     dist = tmp_path / "dist"
     assert downloads(dist, "fever") == ["fever.pdf", "fever-large-print.pdf"]
+    doc = lxml_html.fromstring((dist / "site" / "fever" / "index.html").read_bytes())
+    # the link at the top names large print, so a low-vision reader need not scroll to find it
+    assert doc.xpath('string(//p[@class="jump-downloads"]/a)') == \
+        "Download this leaflet (PDF, large print)"
     entries = {e["path"]: e for e in manifest(dist)}
     entry = entries["large-print/fever.pdf"]  # listed like any output
     assert (entry["kind"], entry["format"], entry["layout"]) == ("leaflet", "pdf", "large-print")

@@ -40,12 +40,16 @@ def test_manifest_lists_every_output(shipped_build: Path) -> None:
     assert set(PROJECT.booklets) == {"immunotherapy-guide", "car-t-for-carers"}
     want |= {(booklet, fmt) for booklet in PROJECT.booklets for fmt in ("epub", "pdf")}
     assert got == want
+    # a plain build also makes each leaflet's large-print PDF, which the web site offers
+    large_print = {(e["slug"], e["format"], e["kind"]) for e in entries
+                   if e["layout"] == "large-print"}
+    assert large_print == {(slug, "pdf", "leaflet") for slug in SLUGS}
     import hashlib
     for entry in entries:
         data = (shipped_build / entry["path"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["bytes"] == len(data)
-        assert entry["layout"] == "clinic" and entry["language"] == "en-GB"
+        assert entry["layout"] in ("clinic", "large-print") and entry["language"] == "en-GB"
         assert entry["status"] == "draft"
         assert entry["kind"] == ("booklet" if entry["slug"] in PROJECT.booklets else "leaflet")
 

@@ -60,6 +60,7 @@ DEFAULT_MEMORY_LIMIT = 2 * 2**30  # a worker peaks near 400 MB on the shipped co
 # prefix is the build's own, so a user's `.report.abcd1234.tmp` is never taken for a leftover
 TEMP_PREFIX = ".leaflet-tmp-"
 TEMP_FILE = re.compile(r"\.leaflet-tmp-.+\.[a-z0-9_]{8}\.tmp")
+LARGE_PRINT = "large-print"  # the layout whose leaflet PDFs the web site offers by default
 
 __all__ = [
     "MANIFEST",
@@ -211,16 +212,18 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
         build_date = build_date_from_env()
         layout_names = options.layouts or (project.settings.default_layout,)
         layouts = [load_layout(name, project.root) for name in layout_names]
+        large_print = [load_layout(LARGE_PRINT, project.root)] \
+            if site_wants_large_print(project, options, layout_names) else []
     except LeafletError as exc:
         result.diagnostics.append(exc.diagnostic)
         return result
-    noop.use_layouts(folder for layout in layouts for folder in layout.folders)
+    noop.use_layouts(folder for layout in layouts + large_print for folder in layout.folders)
     previous = {str(o.get("path")): o for o in read_manifest(out_dir)}
     # outputs a killed build wrote before it could list them: they are the build's own too
     for path, entry in read_journal(out_dir).items():
         previous.setdefault(path, entry)
     state = read_state(out_dir)
-    jobs, fresh = _plan(project, layouts, options, build_date, state)
+    jobs, fresh = _plan(project, layouts, options, build_date, state, large_print)
     result.planned = len(jobs) + len(fresh)
     if on_plan:
         on_plan(result.planned)
@@ -317,10 +320,24 @@ def _next_review_due(project: Project) -> dt.date | None:
     return min(dates, default=None)
 
 
+def site_wants_large_print(project: Project, options: BuildOptions,
+                           layout_names: tuple[str, ...]) -> bool:
+    """Whether this run also makes each leaflet's large-print PDF for the web site: when it
+    makes the site and PDFs, the project did not switch it off (`site: {large_print: false}`),
+    and large print is not among its layouts already (then it is made as any layout is)."""
+    return (SITE_FORMAT in options.formats and "pdf" in options.formats
+            and project.settings.site.large_print and LARGE_PRINT not in layout_names)
+
+
 def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
           build_date: dt.datetime | None, state: dict[str, dict[str, Any]],
+          large_print: list[Layout],
           ) -> tuple[list[tuple[RenderJob, str]], list[tuple[Task, str]]]:
-    """Split the outputs into jobs to render and outputs already up to date."""
+    """Split the outputs into jobs to render and outputs already up to date.
+
+    `large_print`: the layout of the leaflets' large-print PDFs the site offers (only PDFs,
+    only leaflets: a guide's 40-page large print stays a choice, `--layout large-print`).
+    """
     from leaflet_builder.project import booklet_members
 
     glossary = glossary_terms(project.leaflets.values())
@@ -328,10 +345,13 @@ def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
     printer = Fingerprinter(project.source_dir)
     jobs: list[tuple[RenderJob, str]] = []
     fresh: list[tuple[Task, str]] = []
-    for layout in layouts:
+    planned = [(layout, plan_tasks(project, [layout], options.formats)) for layout in layouts]
+    planned += [(layout, [task for task in plan_tasks(project, [layout], ("pdf",))
+                          if task.kind == "leaflet"]) for layout in large_print]
+    for layout, tasks in planned:
         ctx = RenderContext(project.settings, layout, project.source_dir, titles, glossary,
                             build_date=build_date)
-        for task in plan_tasks(project, [layout], options.formats):
+        for task in tasks:
             if task.format == SITE_FORMAT:
                 continue  # made from the others once they are written (_publish_site)
             if task.kind == "leaflet":

@@ -265,6 +265,14 @@ class UrgentSettings:
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """`site:` in project.yaml. Large print is on by default: low-vision patients are a core
+    audience, and a plain `leaflet build` should publish it without anyone asking."""
+
+    large_print: bool = True
+
+
+@dataclass(frozen=True)
 class ProjectSettings:
     """`source/project.yaml`: everything is optional."""
 
@@ -278,6 +286,7 @@ class ProjectSettings:
     other_formats: str | None = None
     check: CheckSettings = CheckSettings()
     urgent: UrgentSettings | None = None
+    site: SiteSettings = SiteSettings()
 
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})

@@ -138,6 +138,12 @@ class UrgentSchema(_Strict):
         return value
 
 
+class SiteSchema(_Strict):
+    """`site:` — what the web site (dist/site/) offers beyond the run's own outputs."""
+
+    large_print: bool = True  # each leaflet's large-print PDF, made with the site
+
+
 class ProjectSchema(_Strict):
     organisation: str | None = None
     language: str = "en"
@@ -149,6 +155,7 @@ class ProjectSchema(_Strict):
     other_formats: str | None = None
     check: CheckSchema = CheckSchema()
     urgent: UrgentSchema | None = None
+    site: SiteSchema = SiteSchema()
 
     _lang = field_validator("language")(_language)
 
@@ -275,6 +282,7 @@ def _describe(
 # the model of each nested mapping, by the top-level field that holds it
 _NESTED: dict[str, type[BaseModel]] = {
     "sources": SourceSchema, "image": ImageSchema, "cover": ImageSchema, "check": CheckSchema,
+    "site": SiteSchema,
 }
 
 
@@ -282,6 +290,7 @@ def _allowed_fields(model_name: str) -> list[str]:
     models: dict[str, type[BaseModel]] = {
         "FrontMatter": FrontMatter, "ProjectSchema": ProjectSchema, "BookletSchema": BookletSchema,
         "SourceSchema": SourceSchema, "ImageSchema": ImageSchema, "CheckSchema": CheckSchema,
+        "SiteSchema": SiteSchema,
     }
     model = models.get(model_name)
     return list(model.model_fields) if model else []

@@ -13,6 +13,7 @@ from leaflet_builder.model import (
     CheckSettings,
     HeroImage,
     ProjectSettings,
+    SiteSettings,
     UrgentSettings,
 )
 from leaflet_builder.source.assets import resolve_asset
@@ -75,6 +76,7 @@ def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> Project
                             tuple(schema.check.disable)),
         urgent=UrgentSettings(schema.urgent.phone, schema.urgent.fever_threshold_c,
                               schema.urgent.emergency_number) if schema.urgent else None,
+        site=SiteSettings(large_print=schema.site.large_print),
     )
 
 

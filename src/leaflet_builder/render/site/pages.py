@@ -443,8 +443,11 @@ def _downloads(inputs: SiteInputs, build: SiteBuild
                 continue
             name = f"{slug}{suffix}"
             build.files[f"{slug}/{name}"] = SiteFile(data, slug, status, str(entry["language"]))
+            # "short": what the jump link at the top of the page lists; large print by name,
+            # so a low-vision reader knows it is there before scrolling to the list
+            short = "large print" if layout == "large-print" else FORMAT_NAMES[fmt]
             found.append({"name": name, "label": label, "format": FORMAT_NAMES[fmt],
-                          "size": human_size(len(data)), "bytes": len(data),
+                          "short": short, "size": human_size(len(data)), "bytes": len(data),
                           "type": MEDIA_TYPES[fmt]})
         return found
 

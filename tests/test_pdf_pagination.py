@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,24 +178,13 @@ def test_each_booklet_page_names_its_section_in_the_footer(shipped_build: Path) 
         "About this guide · DRAFT"]
 
 
-@pytest.fixture(scope="module")
-def shipped_print_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped content's PDFs in the print and large-print layouts; returns dist/."""
-    root = tmp_path_factory.mktemp("shipped-print")
-    shutil.copytree(SHIPPED_SOURCE, root / "source")
-    result = run_cli("build", "--format", "pdf", "--layout", "print", "--layout", "large-print",
-                     cwd=root)
-    assert result.returncode == 0, result.stderr
-    return root / "dist"
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", ["print", "large-print"])
 def test_the_shipped_pdfs_have_one_line_footers_in_print_layouts(
-        shipped_print_builds: Path, layout: str) -> None:
+        shipped_pdf_builds: Path, layout: str) -> None:
     geometry = layout_geometry(layout)
-    for path in leaflet_pdfs(shipped_print_builds / layout) + [
-            shipped_print_builds / layout / f"{slug}.pdf" for slug in sorted(BOOKLETS)]:
+    for path in leaflet_pdfs(shipped_pdf_builds / layout) + [
+            shipped_pdf_builds / layout / f"{slug}.pdf" for slug in sorted(BOOKLETS)]:
         assert_footers_on_one_line(path, geometry)
 
 

@@ -160,7 +160,8 @@ def run_job(job: RenderJob) -> RenderOutcome:
         if _START_QUEUE is not None:
             _START_QUEUE.put((job.job_id, os.getpid(), time.monotonic()))
         started = time.perf_counter()
-        peak_before = _peak_address_space()
+        # the ceiling's yardstick, read only where a ceiling is set (a /proc read per job)
+        peak_before = _peak_address_space() if _MEMORY_LIMIT else 0
         data: bytes | None = None
         diagnostics: tuple[Diagnostic, ...] = ()
         try:
@@ -177,13 +178,11 @@ def run_job(job: RenderJob) -> RenderOutcome:
             if _hit_memory_limit(peak_before):  # C code failing to allocate raises other errors
                 diagnostics = (Diagnostic(Location(job.source_path),
                                           memory_message(job, _MEMORY_LIMIT)),)
-                return RenderOutcome(job.task, None, diagnostics,
-                                     time.perf_counter() - started, job.job_id,
-                                     worker=f"{os.getpid()}")
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            diagnostics = (Diagnostic(Location(job.source_path), (
-                f"could not render {job.task.format}: {type(exc).__name__}: {exc} "
-                f"(in {Path(where.filename).name}:{where.lineno}; please report this)")),)
+            else:
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                diagnostics = (Diagnostic(Location(job.source_path), (
+                    f"could not render {job.task.format}: {type(exc).__name__}: {exc} "
+                    f"(in {Path(where.filename).name}:{where.lineno}; please report this)")),)
         return RenderOutcome(job.task, data, diagnostics, time.perf_counter() - started,
                              job.job_id, worker=f"{os.getpid()}")
 

@@ -46,9 +46,8 @@ def _warm_runner(options: BuildOptions) -> Iterator[Any]:
             yield build_exec.ExecutorRunner(executor)
         return
     jobs = options.jobs or build_exec.default_jobs()
-    runner: Any = build_exec.PoolRunner(jobs, options.formats,
-                                        memory_limit=options.memory_limit) if jobs > 1 else \
-        build_exec.InlineRunner(options.formats)
+    # as many workers as jobs: the runner serves every save, not one known set of renders
+    runner = build_exec.make_runner(jobs, jobs, options.formats, options.memory_limit)
     try:
         yield runner
     finally:

@@ -56,7 +56,6 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 # a fixed namespace so that the same organisation and slug give the same identifier forever
 IDENTIFIER_NAMESPACE = uuid.UUID("6f0e7c1e-3c1b-5d7a-9a43-1e5f0c2b7d10")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest ZIP can store
 
 BookKind = Literal["leaflet", "booklet"]
 
@@ -99,7 +98,7 @@ def _date_label(ctx: RenderContext, when: dt.datetime) -> str:
 
 def modified_date(ctx: RenderContext, leaflets: tuple[Leaflet, ...]) -> dt.datetime:
     """The book's date in UTC (see `output_date`), never before what a ZIP can store."""
-    return max(output_date(ctx, leaflets), EPOCH_1980)
+    return max(output_date(ctx, leaflets), UNDATED)  # the earliest ZIP can store
 
 
 class EpubRenderer:

@@ -8,13 +8,12 @@ never replaced by an example.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
-from leaflet_builder.source.schema import SLUG_RE
+from leaflet_builder.source.schema import SLUG_RE, suggest_slug
 
 KINDS = ("article", "glossary")
 SLUG_RULE = ("a leaflet's name is lowercase letters, digits and hyphens, starting and ending "
@@ -53,9 +52,9 @@ def _project_files(folder: Traversable, relative: Path) -> list[tuple[Path, str]
 
 def new_leaflet(source_dir: Path, slug: str, kind: str, today: dt.date) -> Path:
     """Write `source_dir/slug.md` from the skeleton of `kind`; return its path."""
-    if not SLUG_RE.match(slug):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
-        hint = f" — try '{suggestion}'" if suggestion and SLUG_RE.match(suggestion) else ""
+    if not SLUG_RE.fullmatch(slug):  # whole: a trailing newline is no slug
+        suggestion = suggest_slug(slug)
+        hint = f" — try '{suggestion}'" if suggestion else ""
         raise ScaffoldError(f"'{slug}' cannot be a leaflet name: {SLUG_RULE}{hint}")
     if kind not in KINDS:
         raise ScaffoldError(f"no leaflet kind '{kind}': use one of {', '.join(KINDS)}")

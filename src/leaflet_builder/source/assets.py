@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from leaflet_builder.errors import LeafletError
 from leaflet_builder.model import Asset
+from leaflet_builder.source.files import describe_forbidden_char
 from leaflet_builder.source.image_meta import exif_orientation, oriented_size
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -68,7 +69,7 @@ def resolve_asset(src: str, source_dir: Path, path: Path, line: int) -> Asset:
 
 def printable_path(src: str) -> str:
     """`src` as a message can show it: invisible characters as `U+0000`, long names cut short."""
-    shown = _UNNAMEABLE_RE.sub(lambda m: f"U+{ord(m.group()):04X}", src)
+    shown = _UNNAMEABLE_RE.sub(lambda m: describe_forbidden_char(m.group()), src)
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
@@ -81,7 +82,7 @@ def _check_path_text(src: str, fail: Callable[[str], LeafletError]) -> None:
     if bad is not None:
         what = ("a broken percent-escape or an undecodable character"
                 if bad.group() == "\ufffd" else
-                f"the invisible control character U+{ord(bad.group()):04X}")
+                f"the invisible control character {describe_forbidden_char(bad.group())}")
         raise fail(f"the path holds {what}, which no file name can have — "
                    "type the file name again, e.g. images/diagram.png")
     if not src.strip():

@@ -15,8 +15,15 @@ from leaflet_builder.errors import Diagnostics
 from leaflet_builder.source.yamlmap import LinePath, UnreadableDate, line_for
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
 # BCP 47, loosely: a primary language subtag and optional subtags (en, en-GB, cy, ar-EG, zh-Hant)
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def suggest_slug(text: str) -> str | None:
+    """`text` made into a slug (lowercase, hyphens for the rest), or None if nothing is left."""
+    fixed = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return fixed if SLUG_RE.fullmatch(fixed) else None
 
 
 class _Strict(BaseModel):
@@ -102,8 +109,8 @@ class FrontMatter(_Strict):
     def _slugs(cls, value: list[str]) -> list[str]:
         for slug in value:
             if not SLUG_RE.fullmatch(slug):
-                fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
-                hint = f" — write '{fixed}'" if SLUG_RE.fullmatch(fixed) else ""
+                fixed = suggest_slug(slug)
+                hint = f" — write '{fixed}'" if fixed else ""
                 raise ValueError(f"'{slug}' is not a leaflet slug (lowercase letters, digits, "
                                  f"hyphens){hint}")
         return value

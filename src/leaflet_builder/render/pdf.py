@@ -32,6 +32,7 @@ from leaflet_builder.render.pdf_print import (
     color_profiles,
     finish_for_print,
     print_settings,
+    reference_number,
 )
 from leaflet_builder.render.pdf_text import exact_text_layer
 from leaflet_builder.render.qr import qr_view
@@ -282,23 +283,14 @@ def _add_header_scopes(pdf: Any) -> None:
     for obj in by_number.values():
         if obj.get("Type") != "/StructElem" or obj.get("S") != "/TH":
             continue
-        row = by_number.get(_reference_number(obj.get("P")))
-        group = by_number.get(_reference_number(row.get("P"))) if row is not None else None
+        row = by_number.get(reference_number(obj.get("P")))
+        group = by_number.get(reference_number(row.get("P"))) if row is not None else None
         scope = "/Column" if group is not None and group.get("S") == "/THead" else "/Row"
         attributes = obj.get("A")
         if isinstance(attributes, pydyf.Dictionary):
             attributes["Scope"] = scope
         else:
             obj["A"] = pydyf.Dictionary({"O": "/Table", "Scope": scope})
-
-
-def _reference_number(reference: Any) -> int | None:
-    # pydyf writes references as b"<number> 0 R"
-    if isinstance(reference, (bytes, str)):
-        text = reference.decode() if isinstance(reference, bytes) else reference
-        head = text.split(" ", 1)[0]
-        return int(head) if head.isdigit() else None
-    return None
 
 
 RENDERER = PdfRenderer()

@@ -70,7 +70,8 @@ def print_settings(layout: Layout) -> PrintSettings:
 
 def check_cmyk_output_profile(path: Path, where: Path) -> None:
     """An output intent for print must be a CMYK printer profile (ICC header, class 'prtr')."""
-    header = path.read_bytes()[:40]
+    with path.open("rb") as profile:
+        header = profile.read(40)
     if len(header) < 40 or header[36:40] != b"acsp":
         raise LeafletError(where, 0, f"pdf.output_profile: {path.name} is not an ICC profile — "
                                      "name the printer's CMYK .icc file (e.g. FOGRA39)")
@@ -195,9 +196,14 @@ def _with_registration(pdf: Any, resources_ref: Any) -> Any:
 
 def _resolve(pdf: Any, value: Any) -> Any:
     """A pydyf object from its reference (b"<n> 0 R"), or the object itself."""
-    if isinstance(value, (bytes, str)):
-        text = value.decode() if isinstance(value, bytes) else value
+    number = reference_number(value)
+    return pdf.objects[number] if number is not None else value
+
+
+def reference_number(reference: Any) -> int | None:
+    """The object number of a pydyf reference (written as b"<number> 0 R"), else None."""
+    if isinstance(reference, (bytes, str)):
+        text = reference.decode() if isinstance(reference, bytes) else reference
         head = text.split(" ", 1)[0]
-        if head.isdigit():
-            return pdf.objects[int(head)]
-    return value
+        return int(head) if head.isdigit() else None
+    return None

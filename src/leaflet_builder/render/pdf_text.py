@@ -303,11 +303,12 @@ def _embed_aliases(font: Any, aliases: dict[int, Parts]) -> None:
     glyph_set = ttfont.getGlyphSet()
     glyf, hmtx = ttfont["glyf"], ttfont["hmtx"]
     new_order = list(order)
+    missing_ids = set(font.missing.values())
     for glyph_id in range(len(order), max(aliases) + 1):
         name = f"leaflet.alias{glyph_id}"
         # ids between the font's glyphs and the aliases are empty, but for those WeasyPrint
         # gave characters the font lacks: they draw .notdef, as they would have
-        missing = glyph_id in set(font.missing.values())
+        missing = glyph_id in missing_ids
         parts = aliases.get(glyph_id, ((0, 0, 0),) if missing else ())
         pen = TTGlyphPen(None)
         for glyph, dx, dy in parts:

@@ -9,7 +9,8 @@ folder into place in one step so a host never serves half a site.
 
 from __future__ import annotations
 
-SITE_FORMAT = "site"
+from leaflet_builder.render import SITE_FORMAT  # the format's name, said once there
+
 SITE_DIR = "site"
 
 __all__ = ["SITE_DIR", "SITE_FORMAT"]

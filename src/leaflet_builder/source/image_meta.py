@@ -16,6 +16,7 @@ picture's bytes from (`Asset.read_bytes` and the PDF's fetcher):
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 from typing import Any
@@ -65,6 +66,9 @@ def _orientation(data: bytes) -> int | None:
         return None
 
 
+# a picture is read for every format, layout and page that shows it: decode, turn and encode
+# a rotated photo once per process (the result depends on its bytes alone)
+@functools.lru_cache(maxsize=4)
 def _upright(data: bytes) -> bytes:
     """Turn the pixels as EXIF says, and save again without EXIF (keeping the ICC profile)."""
     from PIL import Image, ImageOps

@@ -120,8 +120,13 @@ class _Images:
         self.build = build
         # site path -> (width, height, srcset)
         self.sizes: dict[str, tuple[int, int, str]] = {}
+        # source file -> site path: a picture shown on many pages (a hero three times on its
+        # own) is read, stripped and hashed once; sources do not change within one build
+        self.placed: dict[Path, str] = {}
 
     def add(self, asset: Asset) -> str:
+        if asset.path in self.placed:
+            return self.placed[asset.path]
         data = asset.read_bytes()
         ext = ".png" if asset.media_type == "image/png" else ".jpg"
         stem = f"{ASSETS}/images/{hashlib.sha256(data).hexdigest()[:16]}"
@@ -136,6 +141,7 @@ class _Images:
                     candidates.insert(-1, f"{stem.rsplit('/', 1)[1]}-{width}w{ext} {width}w")
             srcset = ", ".join(candidates) if len(candidates) > 1 else ""
             self.sizes[path] = (asset.width, asset.height, srcset)
+        self.placed[asset.path] = path
         return path
 
     def add_dimensions(self, page: str, prefix: str) -> str:

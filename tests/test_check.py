@@ -358,6 +358,19 @@ def test_rules_are_switched_off_by_check_disable(tmp_path: Path) -> None:
     assert "no-such-rule" in config.message
 
 
+
+def test_check_disable_written_inline_is_pointed_at_its_own_line(tmp_path: Path) -> None:
+    # `check: {disable: [...]}` on one line, below a comment and a block of text naming the
+    # setting: the message points at the line the reader found the setting on
+    source = make_project(tmp_path, {"a": leaflet_text(EASY)})
+    settings = "".join(f"{key}: {value!r}\n" for key, value in COMPLETE.items())
+    (source / "project.yaml").write_text(
+        "# turn rules off with disable: [rule, ...] under check\n" + settings +
+        "organisation: |\n  Example\n  disable: is not a setting here\n"
+        "check: {max_grade: 8, disable: [no-such-rule]}\n", encoding="utf-8")
+    config = one(run_checks(load_project(source), TODAY).findings, "check-config", "warning")
+    assert config.location.line == len(COMPLETE) + 5
+
 def test_every_rule_documents_reason_and_standard() -> None:
     for rule in RULES.values():
         assert rule.reason and rule.standard and rule.level in ("error", "warning", "info")
@@ -396,6 +409,20 @@ def test_build_gate_takes_out_overdue_approved_leaflets_and_their_booklets(tmp_p
         ("error", "guide.yaml", (source / "booklets/guide.yaml").read_text().splitlines()
          .index("- old") + 1)]
 
+
+
+def test_build_gate_points_at_the_member_not_a_title_naming_it(tmp_path: Path) -> None:
+    from leaflet_builder.check import apply_build_gate
+
+    old = leaflet_text(EASY, **approved(reviewed=dt.date(2020, 1, 1),
+                                        review_due=dt.date(2023, 1, 1)))
+    source = make_project(tmp_path, {"old": old, "fresh": leaflet_text(EASY, **approved())},
+                          COMPLETE)
+    (source / "booklets").mkdir()
+    (source / "booklets/guide.yaml").write_text(
+        "title: What old and fresh mean\nleaflets:\n  - fresh\n  - old\n", encoding="utf-8")
+    messages = apply_build_gate(load_project(source), TODAY)
+    assert [(m.location.path.name, m.location.line) for m in messages][1:] == [("guide.yaml", 4)]
 
 def test_build_gate_lets_overdue_through_with_a_warning_when_allowed(tmp_path: Path) -> None:
     from leaflet_builder.check import apply_build_gate

@@ -242,10 +242,24 @@ class Booklet:
     subtitle: str | None = None
     cover: HeroImage | None = None
     source_digest: str = ""  # as Leaflet.source_digest
+    # where the reader found things, so messages point at them without reading the file
+    # again: top-level key -> line, and the line of each entry of `leaflets` (same order)
+    field_lines: tuple[tuple[str, int], ...] = field(default=(), repr=False, compare=False)
+    member_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def is_rtl(self) -> bool:
         return is_rtl_language(self.language)
+
+    def line_of(self, key: str) -> int:
+        return dict(self.field_lines).get(key, 1)
+
+    def member_line(self, slug: str) -> int:
+        """The line `slug` is listed on in `leaflets` (its first listing; 1 when not known)."""
+        for member, line in zip(self.leaflets, self.member_lines, strict=False):
+            if member == slug:
+                return line
+        return 1
 
 
 @dataclass(frozen=True)
@@ -287,6 +301,14 @@ class ProjectSettings:
     check: CheckSettings = CheckSettings()
     urgent: UrgentSettings | None = None
     site: SiteSettings = SiteSettings()
+    # setting -> the line of project.yaml it is on, nested ones dotted ("check.disable"), so
+    # checks point at a setting without reading the file again; repr=False: the build's
+    # fingerprint is the repr, and moving a line changes no output
+    field_lines: tuple[tuple[str, int], ...] = field(default=(), repr=False, compare=False)
+
+    def line_of(self, key: str) -> int:
+        """The line of setting `key` ("check.disable"); 0 when project.yaml does not set it."""
+        return dict(self.field_lines).get(key, 0)
 
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})

@@ -78,11 +78,10 @@ def load_project(source_dir: Path) -> Project:
         if result is None:
             project.failed_booklets.add(path.stem)
             continue
-        booklet, slug_lines = result
-        if _check_booklet_members(project, booklet, slug_lines):
-            project.booklets[booklet.slug] = booklet
+        if _check_booklet_members(project, result):
+            project.booklets[result.slug] = result
         else:
-            project.failed_booklets.add(booklet.slug)
+            project.failed_booklets.add(result.slug)
     _check_addresses(project, known)
     return project
 
@@ -123,10 +122,9 @@ def _check_addresses(project: Project, known: frozenset[str]) -> None:
     project.aliases = claimed
 
 
-def _check_booklet_members(project: Project, booklet: Booklet, slug_lines: dict[str, int]) -> bool:
+def _check_booklet_members(project: Project, booklet: Booklet) -> bool:
     ok = True
-    for slug in booklet.leaflets:
-        line = slug_lines.get(slug, 1)
+    for slug, line in zip(booklet.leaflets, booklet.member_lines, strict=True):
         if slug in project.withdrawn:
             project.diagnostics.warn(booklet.path, line,
                                      f"leaflet '{slug}' is withdrawn and is left out of the booklet")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,20 +43,3 @@ def finding(rule: str, path: Path, line: int, message: str, *, level: Level | No
     """A finding of `rule` at its usual level (or the one given)."""
     return Finding(rule, level or RULES[rule].level, Location(path, line), message, slug)
 
-
-def text_line(path: Path, pattern: str) -> int:
-    """The first line of a file matching regex `pattern` (0 when none, or unreadable)."""
-    compiled = re.compile(pattern)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0
-    for number, line in enumerate(lines, start=1):
-        if compiled.search(line) and not line.lstrip().startswith("#"):
-            return number
-    return 0
-
-
-def yaml_key_line(path: Path, key: str) -> int:
-    """The first line of a YAML file that sets `key` (0 when there is none)."""
-    return text_line(path, rf"^\s*{re.escape(key)}\s*:")

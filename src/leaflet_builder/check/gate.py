@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from leaflet_builder.check.context import text_line
 from leaflet_builder.errors import Diagnostic, Location
 from leaflet_builder.project import Project
 
@@ -48,8 +46,7 @@ def apply_build_gate(project: Project, today: dt.date | None = None,
         del project.booklets[slug]
         project.failed_booklets.add(slug)
         for member in held:
-            line = text_line(booklet.path, rf"(?<![\w-]){re.escape(member)}(?![\w-])")
-            messages.append(Diagnostic(Location(booklet.path, line),
+            messages.append(Diagnostic(Location(booklet.path, booklet.member_line(member)),
                                        f"leaflet '{member}' is past its review date (see above); "
                                        "this booklet is not built"))
     return messages

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from leaflet_builder.check.context import CheckContext, finding, yaml_key_line
+from leaflet_builder.check.context import CheckContext, finding
 from leaflet_builder.check.findings import Finding
 from leaflet_builder.model import Booklet, Image, Leaflet, walk_blocks
 
@@ -45,7 +45,8 @@ def check_leaflet(leaflet: Leaflet, ctx: CheckContext) -> list[Finding]:
 def check_booklet(booklet: Booklet, ctx: CheckContext) -> list[Finding]:
     found: list[Finding] = []
     if booklet.cover is not None:
-        _add(found, booklet.path, yaml_key_line(booklet.path, "cover"), booklet.cover.alt, booklet.cover.asset.relative, None)
+        _add(found, booklet.path, booklet.line_of("cover"), booklet.cover.alt,
+             booklet.cover.asset.relative, None)
     return found
 
 

@@ -17,7 +17,7 @@ from leaflet_builder.check import (
     metadata,
     readability,
 )
-from leaflet_builder.check.context import CheckContext, finding, yaml_key_line
+from leaflet_builder.check.context import CheckContext, finding
 from leaflet_builder.check.findings import ALWAYS_ON, RULES, Finding
 from leaflet_builder.errors import LeafletError, Location
 from leaflet_builder.layouts import load_layout
@@ -69,7 +69,7 @@ def run_checks(project: Project, today: dt.date | None = None,
             project_yaml = project.source_dir / "project.yaml"
             if not layout_names and location.path == Path("layouts") / name:
                 # the name was typed in project.yaml: point there, not at a missing folder
-                location = Location(project_yaml, yaml_key_line(project_yaml, "default_layout"))
+                location = Location(project_yaml, project.settings.line_of("default_layout"))
                 found.append(Finding("source", "error", location,
                                      f"default_layout: {exc.message}"))
             else:
@@ -102,7 +102,7 @@ def _without_disabled(found: list[Finding], ctx: CheckContext) -> list[Finding]:
     disabled = set(ctx.project.settings.check.disable)
     kept = [f for f in found if f.rule not in disabled or f.rule in ALWAYS_ON]
     project_yaml = ctx.project.source_dir / "project.yaml"
-    line = yaml_key_line(project_yaml, "disable")
+    line = ctx.project.settings.line_of("check.disable")
     for rule in sorted(disabled):
         if rule not in RULES:
             kept.append(finding("check-config", project_yaml, line,

@@ -66,7 +66,7 @@ def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> Project
                            empty_ok=True)
     if read is None:
         return None
-    schema = read[0]
+    schema, lines, _ = read
     return ProjectSettings(
         organisation=schema.organisation, language=schema.language, contact=schema.contact,
         base_url=schema.base_url, review_interval_years=schema.review_interval_years,
@@ -77,13 +77,16 @@ def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> Project
         urgent=UrgentSettings(schema.urgent.phone, schema.urgent.fever_threshold_c,
                               schema.urgent.emergency_number) if schema.urgent else None,
         site=SiteSettings(large_print=schema.site.large_print),
+        field_lines=tuple((".".join(str(part) for part in key), line)
+                          for key, line in lines.items()
+                          if key and all(isinstance(part, str) for part in key)),
     )
 
 
 def read_booklet(
     path: Path, source_dir: Path, settings: ProjectSettings, diagnostics: Diagnostics
-) -> tuple[Booklet, dict[str, int]] | None:
-    """Read one booklet; return it with the line of each listed slug, or None on errors."""
+) -> Booklet | None:
+    """Read one booklet (with the lines of its fields and members); None on errors."""
     if not SLUG_RE.fullmatch(path.stem):
         diagnostics.error(path, 0, f"file name '{path.name}' is not a valid slug: use "
                                    "lowercase letters, digits and hyphens")
@@ -103,10 +106,10 @@ def read_booklet(
             diagnostics.items.append(exc.diagnostic)
             return None
         cover = HeroImage(asset, schema.cover.alt)
-    slug_lines = {slug: lines.get(("leaflets", i), 1) for i, slug in enumerate(schema.leaflets)}
-    booklet = Booklet(
+    return Booklet(
         slug=path.stem, path=path, title=schema.title,
         language=schema.language or settings.language, leaflets=tuple(schema.leaflets),
         subtitle=schema.subtitle, cover=cover, source_digest=digest,
+        field_lines=tuple((str(key[0]), line) for key, line in lines.items() if len(key) == 1),
+        member_lines=tuple(lines.get(("leaflets", i), 1) for i in range(len(schema.leaflets))),
     )
-    return booklet, slug_lines

@@ -84,7 +84,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     }, project={"organisation": "Example Clinic", "base_url": "https://example.org/leaflets"},
         files={"images/drip.png": png_bytes(1200, 600)})
     loaded = load_project(root / "source")
-    assert loaded.ok, loaded.diagnostics.items
+    assert not loaded.diagnostics.errors, loaded.diagnostics.items
     return loaded
 
 

@@ -33,10 +33,6 @@ class Project:
     def root(self) -> Path:
         return self.source_dir.parent
 
-    @property
-    def ok(self) -> bool:
-        return not self.diagnostics.errors
-
     def titles(self) -> dict[str, str]:
         """Slug -> title of every readable leaflet (for `related` and leaflet links)."""
         return {slug: leaflet.meta.title for slug, leaflet in self.leaflets.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,13 +29,19 @@ from leaflet_builder.model import (
     Block,
     Booklet,
     Callout,
+    Code,
+    Emphasis,
     Heading,
     Image,
     Inline,
     Leaflet,
+    LineBreak,
+    Link,
     ListBlock,
     Paragraph,
+    Strong,
     Table,
+    Text,
 )
 from leaflet_builder.render import RenderContext, docx_xml
 from leaflet_builder.render.bidi import (
@@ -349,7 +355,7 @@ class DocxWriter:
         label = self.ctx.layout.callout_labels[block.callout] + (
             ": " if block.title else "")
         pieces = [Piece(label, style="Callout Title")] + [
-            p if p.style else Piece(**{**p.__dict__, "style": "Callout Title"})
+            p if p.style else replace(p, style="Callout Title")
             for p in self._pieces(block.title, Piece())]
         self.write(title, normalise(pieces))
         for child in block.blocks:
@@ -418,22 +424,22 @@ class DocxWriter:
     def _pieces(self, nodes: tuple[Inline, ...], fmt: Piece) -> list[Piece]:
         out: list[Piece] = []
         for node in nodes:
-            if node.kind == "text":
-                out.append(Piece(**{**fmt.__dict__, "text": node.text}))  # type: ignore[union-attr]
-            elif node.kind == "code":
-                out.append(Piece(**{**fmt.__dict__, "text": node.text, "code": True}))  # type: ignore[union-attr]
-            elif node.kind == "strong":
-                out += self._pieces(node.children, Piece(**{**fmt.__dict__, "bold": True}))  # type: ignore[union-attr]
-            elif node.kind == "emphasis":
-                out += self._pieces(node.children, Piece(**{**fmt.__dict__, "italic": True}))  # type: ignore[union-attr]
-            elif node.kind == "linebreak":
-                out.append(Piece(kind="break"))
-            elif node.kind == "link":
-                url = (leaflet_url(self.ctx.settings, node.target_slug) if node.target_slug  # type: ignore[union-attr]
-                       else node.href) or None  # type: ignore[union-attr]
-                key = id(node) if url else None
-                out += self._pieces(node.children, Piece(**{**fmt.__dict__, "link": url,  # type: ignore[union-attr]
-                                                            "link_key": key}))
+            match node:
+                case Text():
+                    out.append(replace(fmt, text=node.text))
+                case Code():
+                    out.append(replace(fmt, text=node.text, code=True))
+                case Strong():
+                    out += self._pieces(node.children, replace(fmt, bold=True))
+                case Emphasis():
+                    out += self._pieces(node.children, replace(fmt, italic=True))
+                case LineBreak():
+                    out.append(Piece(kind="break"))
+                case Link():
+                    url = (leaflet_url(self.ctx.settings, node.target_slug) if node.target_slug
+                           else node.href) or None
+                    key = id(node) if url else None
+                    out += self._pieces(node.children, replace(fmt, link=url, link_key=key))
         return out
 
     # --- page furniture and properties ---

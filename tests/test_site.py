@@ -286,6 +286,20 @@ def test_approved_only_leaves_drafts_out(tmp_path: Path) -> None:
     assert not guide.xpath('//section[@id="downloads"]')  # the guide's books hold the draft
 
 
+
+def test_every_right_to_left_language_gets_a_right_to_left_page(tmp_path: Path) -> None:
+    # Sindhi and Dhivehi are written right to left like Arabic; a page marked ltr shows
+    # their sentences with the punctuation at the wrong end
+    source = make_project(tmp_path, {
+        "sindhi": leaflet_text("سنڌي متن.\n", title="سنڌي", language="sd"),
+        "dhivehi": leaflet_text("ދިވެހި.\n", title="ދިވެހި", language="dv"),
+        "english": leaflet_text("Text.\n", title="English", language="en-GB")})
+    result = run_build(source, tmp_path / "dist", layouts=("clinic",), formats=("docx", "site"))
+    assert not result.failed
+    dirs = {slug: page(tmp_path / "dist", f"{slug}/index.html").get("dir")
+            for slug in ("sindhi", "dhivehi", "english")}
+    assert dirs == {"sindhi": "rtl", "dhivehi": "rtl", "english": "ltr"}
+
 def test_only_this_runs_outputs_are_offered(tmp_path: Path) -> None:
     """A file from an earlier run (large print not asked this time) may be stale: not offered."""
     source = site_project(tmp_path)

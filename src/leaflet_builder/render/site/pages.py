@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.layout_urls import check_page
 from leaflet_builder.layouts import Layout
-from leaflet_builder.model import Asset, Leaflet, Link
+from leaflet_builder.model import Asset, Leaflet, Link, is_rtl_language
 from leaflet_builder.project import Project, booklet_members
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.shared import PageTarget, format_date, leaflet_view, template_data
@@ -55,7 +55,6 @@ LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg (Welsh)", "ar": "العربي�
                   "pl": "Polski (Polish)", "ur": "اردو (Urdu)", "pa": "ਪੰਜਾਬੀ (Punjabi)",
                   "bn": "বাংলা (Bengali)", "zh": "中文 (Chinese)", "pt": "Português (Portuguese)",
                   "ro": "Română (Romanian)", "so": "Soomaali (Somali)", "gd": "Gàidhlig (Gaelic)"}
-RTL = {"ar", "he", "fa", "ur", "ps", "yi"}
 
 
 @dataclass
@@ -98,7 +97,7 @@ def language_name(tag: str) -> str:
 
 
 def text_dir(tag: str) -> str:
-    return "rtl" if tag.split("-")[0].lower() in RTL else "ltr"
+    return "rtl" if is_rtl_language(tag) else "ltr"
 
 
 def fingerprinted(name: str, data: bytes) -> str:

@@ -18,10 +18,10 @@ from leaflet_builder.layouts import load_layout
 from leaflet_builder.model import Leaflet, glossary_terms
 from leaflet_builder.project import load_project
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.fetcher import ConfinedFetcher
 from leaflet_builder.render.fonts import font_configuration, font_files
 from leaflet_builder.render.pages import render_leaflet_page
-from leaflet_builder.render.pdf import PDF_TARGET, RENDERER, leaflet_css
+from leaflet_builder.render.pdf.fetcher import ConfinedFetcher
+from leaflet_builder.render.pdf.writer import PDF_TARGET, RENDERER, leaflet_css
 from leaflet_builder.render.qr import qr_view
 
 REPO = Path(__file__).resolve().parents[1]

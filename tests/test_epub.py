@@ -13,7 +13,7 @@ from PIL import Image
 
 from leaflet_builder.model import Heading, Leaflet, Link, Paragraph, Text, plain_text, walk_blocks
 from leaflet_builder.project import Project
-from leaflet_builder.render.epub import book_identifier
+from leaflet_builder.render.epub.book import book_identifier
 from leaflet_builder.render.glossary_links import link_first_mentions
 from tests.epub_books import NS, XML_LANG, OpenBook, load_test_project, render_all
 from tests.helpers import SHIPPED_SOURCE

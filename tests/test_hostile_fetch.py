@@ -14,7 +14,7 @@ import pytest
 from leaflet_builder.errors import LeafletError
 from leaflet_builder.layouts import load_layout
 from leaflet_builder.output_guard import check_may_write, may_delete, output_path
-from leaflet_builder.render.fetcher import ConfinedFetcher
+from leaflet_builder.render.pdf.fetcher import ConfinedFetcher
 from tests.helpers import png_bytes
 from tests.test_hostile_build import SECRET, plant_secret, server  # noqa: F401 (fixture)
 

@@ -560,7 +560,7 @@ def test_arabic_is_shaped_and_laid_out_right_to_left(dist: Path) -> None:
 
 
 def test_watermark_drawing_falls_back_to_text_for_letters_the_font_lacks() -> None:
-    from leaflet_builder.render.watermark import watermark_svg
+    from leaflet_builder.render.pdf.watermark import watermark_svg
 
     assert "<path" in watermark_svg("DRAFT") and "<text" not in watermark_svg("DRAFT")
     arabic = watermark_svg("مسودة <&>")  # Atkinson Hyperlegible has no Arabic letters

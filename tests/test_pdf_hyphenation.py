@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from leaflet_builder.render.hyphenation import register_extra_dictionaries
+from leaflet_builder.render.pdf.hyphenation import register_extra_dictionaries
 from tests.helpers import leaflet_text, make_project, run_cli
 
 # Welsh with long words (health information vocabulary), repeated to fill many lines

@@ -211,7 +211,7 @@ def test_an_unchecked_weasyprint_fails_loudly(monkeypatch: pytest.MonkeyPatch) -
     """The fix wraps WeasyPrint internals: another release must be checked, not trusted."""
     import weasyprint
 
-    from leaflet_builder.render import pdf_text
+    from leaflet_builder.render.pdf import text_layer as pdf_text
 
     monkeypatch.setattr(weasyprint, "__version__", "99.0")
     with (pytest.raises(pdf_text.TextLayerPatchError, match="written for WeasyPrint"),
@@ -232,7 +232,7 @@ def test_the_page_looks_the_same_with_the_fix(tmp_path: Path) -> None:
     from weasyprint import CSS, HTML
 
     from leaflet_builder.render.fonts import font_configuration, font_face_css
-    from leaflet_builder.render.pdf_text import exact_text_layer
+    from leaflet_builder.render.pdf.text_layer import exact_text_layer
 
     pdftoppm = require_tool("pdftoppm")
     body = "".join(f"<p>{TEXTS[slug][2].split(chr(10) * 2, 1)[1]}</p>" for slug in TEXTS)

@@ -12,7 +12,7 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor
 
 from leaflet_builder.layouts import Layout
-from leaflet_builder.render import docx_xml
+from leaflet_builder.render.docx import xml as docx_xml
 
 # what the layout does not say, in the clinic design (style.css): used when a layout has no
 # `docx:` section of its own

@@ -43,7 +43,7 @@ from leaflet_builder.model import (
     Table,
     Text,
 )
-from leaflet_builder.render import RenderContext, docx_xml
+from leaflet_builder.render import RenderContext
 from leaflet_builder.render.bidi import (
     LEFT_TO_RIGHT_MARK,
     LRE,
@@ -52,8 +52,9 @@ from leaflet_builder.render.bidi import (
     direction_segments,
     isolate_ltr,
 )
-from leaflet_builder.render.docx_html import HtmlBlocks, Piece, normalise
-from leaflet_builder.render.docx_styles import DocxDesign, StyleIndex, add_styles
+from leaflet_builder.render.docx import xml as docx_xml
+from leaflet_builder.render.docx.html import HtmlBlocks, Piece, normalise
+from leaflet_builder.render.docx.styles import DocxDesign, StyleIndex, add_styles
 from leaflet_builder.render.pages import render_template
 from leaflet_builder.render.shared import (
     DRAFT_LABEL,

@@ -36,7 +36,7 @@ from leaflet_builder.model import (
 )
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.archive import write_zip
-from leaflet_builder.render.epub_cover import CoverText, cover_alt, draw_cover
+from leaflet_builder.render.epub.cover import CoverText, cover_alt, draw_cover
 from leaflet_builder.render.glossary_links import link_first_mentions
 from leaflet_builder.render.pages import layout_css, render_leaflet_page, render_template
 from leaflet_builder.render.shared import (

@@ -100,7 +100,7 @@ def check_weasyprint() -> None:
 
     if not weasyprint.__version__.startswith(PATCHED_WEASYPRINT):
         raise TextLayerPatchError(
-            f"leaflet_builder's Arabic text-layer fix (render/pdf_text.py) was written for "
+            f"leaflet_builder's Arabic text-layer fix (render/pdf/text_layer.py) was written for "
             f"WeasyPrint {', '.join(PATCHED_WEASYPRINT)}x, but {weasyprint.__version__} is "
             "installed: check the fix against it (tests/test_pdf_text_layer.py) and add it to "
             "PATCHED_WEASYPRINT")

@@ -18,23 +18,24 @@ from leaflet_builder.errors import LeafletError
 from leaflet_builder.model import Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.coverage import missing_glyphs
-from leaflet_builder.render.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
 from leaflet_builder.render.fonts import font_configuration, font_face_css, font_files
-from leaflet_builder.render.hyphenation import register_extra_dictionaries
 from leaflet_builder.render.pages import (
     css_string,
     layout_css,
     render_leaflet_page,
     render_template,
 )
-from leaflet_builder.render.pdf_print import (
+from leaflet_builder.render.pdf.fetcher import VIRTUAL_SOURCE_URL, ConfinedFetcher, source_url
+from leaflet_builder.render.pdf.hyphenation import register_extra_dictionaries
+from leaflet_builder.render.pdf.print import (
     PrintSettings,
     color_profiles,
     finish_for_print,
     print_settings,
     reference_number,
 )
-from leaflet_builder.render.pdf_text import exact_text_layer
+from leaflet_builder.render.pdf.text_layer import exact_text_layer
+from leaflet_builder.render.pdf.watermark import watermark_svg
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import (
     DRAFT_MARK,
@@ -45,7 +46,6 @@ from leaflet_builder.render.shared import (
     leaflet_view,
     output_date,
 )
-from leaflet_builder.render.watermark import watermark_svg
 
 BOOKLET_STYLESHEET = "booklet.css"
 BOOKLET_TEMPLATE = "pdf/booklet.html"

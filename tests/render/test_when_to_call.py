@@ -66,7 +66,7 @@ def test_pdf_shows_the_configured_threshold_and_phone(built_38: Path) -> None:
 def test_docx_shows_the_configured_threshold_and_phone(built_38: Path) -> None:
     import docx
 
-    from tests.test_docx import all_paragraphs
+    from tests.render.docx.test_docx import all_paragraphs
 
     document = docx.Document(str(built_38 / "tired.docx"))
     # in reading order, those inside callout boxes (one-cell tables) too
@@ -88,7 +88,7 @@ def test_docx_keeps_the_when_to_call_box_on_one_page(built_38: Path) -> None:
     import docx
     from docx.text.paragraph import Paragraph
 
-    from tests.test_docx import all_paragraphs
+    from tests.render.docx.test_docx import all_paragraphs
 
     document = docx.Document(str(built_38 / "tired.docx"))
     paragraphs = [p for p in all_paragraphs(document) if p.text.strip()]

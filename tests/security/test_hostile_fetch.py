@@ -16,7 +16,7 @@ from leaflet_builder.layouts import load_layout
 from leaflet_builder.output_guard import check_may_write, may_delete, output_path
 from leaflet_builder.render.pdf.fetcher import ConfinedFetcher
 from tests.helpers import png_bytes
-from tests.test_hostile_build import SECRET, plant_secret, server  # noqa: F401 (fixture)
+from tests.security.test_hostile_build import SECRET, plant_secret, server  # noqa: F401 (fixture)
 
 
 def test_weasyprint_reads_only_allowed_files_and_never_the_network(

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from tests.helpers import REPO
-from tests.test_site import site_project
-from tests.test_site_browser import browser  # noqa: F401 - the session's one browser
+from tests.site.test_site import site_project
+from tests.site.test_site_browser import browser  # noqa: F401 - the session's one browser
 
 Server = tuple[str, Path]
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import IN_CI, REPO, require_module, require_tool
-from tests.test_site import run_build, site_project
+from tests.site.test_site import run_build, site_project
 
 pytestmark = pytest.mark.external
 

@@ -12,7 +12,7 @@ from leaflet_builder.model import Callout, Heading, Paragraph, plain_text, walk_
 from leaflet_builder.project import Project, load_project
 from tests.content_inventory import inventory, missing
 from tests.helpers import SHIPPED_SOURCE, require_module, require_tool
-from tests.test_docx import render
+from tests.render.docx.test_docx import render
 
 pytestmark = pytest.mark.external
 # headings the shared blocks add after the leaflet's own (related.html, about.html)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import leaflet_text, make_project, png_bytes, require_tool, run_cli
+from tests.helpers import REPO, leaflet_text, make_project, png_bytes, require_tool, run_cli
 
 pikepdf = pytest.importorskip("pikepdf")
 pdfplumber = pytest.importorskip("pdfplumber")
@@ -112,7 +112,7 @@ def struct_elements(pdf: Any) -> list[Any]:
 
 def layout_type(layout: str) -> dict[str, float]:
     """The `type:` values a layout declares (clinic's, overridden by the layout's own)."""
-    root = Path(__file__).resolve().parents[1] / "layouts"
+    root = REPO / "layouts"
     values = dict(yaml.safe_load((root / "clinic" / "layout.yaml").read_text())["type"])
     if layout != "clinic":
         values.update(yaml.safe_load((root / layout / "layout.yaml").read_text()).get("type", {}))

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import SHIPPED_SOURCE, leaflet_text, make_project, run_cli
+from tests.helpers import REPO, SHIPPED_SOURCE, leaflet_text, make_project, run_cli
 
 pdfplumber = pytest.importorskip("pdfplumber")
 
-LAYOUTS_DIR = Path(__file__).resolve().parents[1] / "layouts"
+LAYOUTS_DIR = REPO / "layouts"
 MM = 72 / 25.4
 # Blocks the layouts keep whole (or keep with what follows) may leave a hole above them: the
 # first words of a page that starts with one. End matter, callouts, the disclaimer, the QR code.

@@ -19,7 +19,8 @@ The fix, kept to this module and active only while our PDFs are written (`exact_
    gets an alias too.
 3. When the font is embedded (after WeasyPrint subsets it and fixes a variable font's
    instance), each alias is added to the font program, drawn from its parts, so the page
-   looks as before (tests/test_pdf_text_layer.py compares positions and the rendered page).
+   looks as before (tests/render/pdf/test_pdf_text_layer.py compares positions and the
+   rendered page).
 4. All the font objects WeasyPrint keeps for one font file share one ToUnicode map and one
    width table (WeasyPrint writes the last one's for all of them).
 
@@ -35,7 +36,8 @@ from collections.abc import Iterator
 from typing import Any
 
 # the WeasyPrint releases whose draw_first_line / Font / build_fonts_dictionary this patch was
-# read against; a new release must be checked (tests/test_pdf_text_layer.py) before it is added
+# read against; a new release must be checked (tests/render/pdf/test_pdf_text_layer.py) before
+# it is added
 PATCHED_WEASYPRINT = ("70.",)
 
 # alias glyph ids start this far past the font's own glyphs: WeasyPrint numbers the glyphs a
@@ -102,8 +104,8 @@ def check_weasyprint() -> None:
         raise TextLayerPatchError(
             f"leaflet_builder's Arabic text-layer fix (render/pdf/text_layer.py) was written for "
             f"WeasyPrint {', '.join(PATCHED_WEASYPRINT)}x, but {weasyprint.__version__} is "
-            "installed: check the fix against it (tests/test_pdf_text_layer.py) and add it to "
-            "PATCHED_WEASYPRINT")
+            "installed: check the fix against it (tests/render/pdf/test_pdf_text_layer.py) and "
+            "add it to PATCHED_WEASYPRINT")
 
 
 @contextlib.contextmanager

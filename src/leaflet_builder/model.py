@@ -194,6 +194,8 @@ class LeafletMeta:
     image: HeroImage | None = None
     replaced_by: str | None = None  # a withdrawn leaflet's successor (its web page links there)
     aliases: tuple[str, ...] = ()  # earlier slugs; the web site redirects them here
+    translation_of: str | None = None  # the original this leaflet translates (its slug)
+    translation_version: str | None = None  # the original's `version` it was translated from
     # front-matter key -> line, so later checks can point at the field
     field_lines: tuple[tuple[str, int], ...] = ()
 

@@ -68,6 +68,7 @@ def load_project(source_dir: Path) -> Project:
             project.withdrawn_leaflets[leaflet.slug] = leaflet
         else:
             project.leaflets[leaflet.slug] = leaflet
+    _check_translations(project, known)
     for path in booklet_paths(source_dir):
         result = read_booklet(path, source_dir, project.settings, diagnostics)
         if path.stem in known:  # their outputs would share dist/<layout>/<slug>.pdf and .epub
@@ -85,6 +86,91 @@ def load_project(source_dir: Path) -> Project:
             project.failed_booklets.add(booklet.slug)
     _check_addresses(project, known)
     return project
+
+
+def primary_language(tag: str) -> str:
+    """`cy` of `cy-GB`: two leaflets in one language are not each other's translation."""
+    return tag.split("-")[0].lower()
+
+
+def _check_translations(project: Project, known: frozenset[str]) -> None:
+    """`translation_of` (SOURCE-FORMAT v2) must name a live original in another language.
+
+    A translation whose original is missing is not built: "This leaflet in other languages"
+    would name nothing and the stale-translation check could never run, so it fails alone,
+    with its line, and the other leaflets build. A translation of a translation is refused
+    too: every translation points at the one original (the root), because the clinical
+    review and the `version` a translation follows belong to the original — a chain would
+    compare with an intermediate translation's version and hide that the original moved on.
+    """
+    failed: set[str] = set()
+    taken: dict[tuple[str, str], str] = {}  # (original, language) -> the translation
+    for slug in sorted(project.leaflets):
+        leaflet = project.leaflets[slug]
+        meta = leaflet.meta
+        original_slug = meta.translation_of
+        if original_slug is None:
+            continue
+        line = meta.line_of("translation_of")
+        problem = None
+        original = project.leaflets.get(original_slug)
+        if original_slug == slug:
+            problem = "translation_of: a leaflet cannot be a translation of itself — name the " \
+                      "original leaflet's slug"
+        elif original_slug not in known:
+            problem = (f"translation_of: no leaflet '{original_slug}' (no source/"
+                       f"{original_slug}.md)" + did_you_mean(original_slug, known - {slug})
+                       + " — name the original this leaflet translates")
+        elif original_slug in project.withdrawn:
+            problem = (f"translation_of: the original '{original_slug}' is withdrawn — withdraw "
+                       "this translation too, or translate the leaflet that replaces it")
+        elif original is None:
+            continue  # the original has errors of its own, reported at its file
+        elif original.meta.translation_of is not None:
+            problem = (f"translation_of: '{original_slug}' is itself a translation of "
+                       f"'{original.meta.translation_of}' — name the original: "
+                       f"'translation_of: {original.meta.translation_of}'")
+        elif primary_language(original.meta.language) == primary_language(meta.language):
+            problem = (f"translation_of: '{original_slug}' is in the same language "
+                       f"({original.meta.language}) as this leaflet ({meta.language}) — set "
+                       "'language:' to the language of this translation")
+        else:
+            key = (original_slug, primary_language(meta.language))
+            if key in taken:
+                problem = (f"translation_of: '{taken[key]}' is already the {meta.language} "
+                           f"translation of '{original_slug}' — one translation per language; "
+                           "withdraw one of them")
+            else:
+                taken[key] = slug
+        if problem is not None:
+            project.diagnostics.error(leaflet.path, line, problem)
+            failed.add(slug)
+    for slug in failed:
+        del project.leaflets[slug]
+        project.failed.add(slug)
+
+
+def translation_families(project: Project) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Slug -> its family (the original, then its translations by language) as
+    (slug, language, title), for every leaflet that has a translation or is one.
+
+    Only live leaflets that built clean are members: the block "This leaflet in other
+    languages" must never point at a leaflet that is not published.
+    """
+    groups: dict[str, list[str]] = {}
+    for slug, leaflet in project.leaflets.items():
+        original = leaflet.meta.translation_of
+        if original is not None:
+            groups.setdefault(original, []).append(slug)
+    families: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    for original, translations in sorted(groups.items()):
+        members = ([original] if original in project.leaflets else []) + sorted(
+            translations, key=lambda s: (project.leaflets[s].meta.language, s))
+        family = tuple((s, project.leaflets[s].meta.language, project.leaflets[s].meta.title)
+                       for s in members)
+        for slug in members:
+            families[slug] = family
+    return families
 
 
 def _check_addresses(project: Project, known: frozenset[str]) -> None:

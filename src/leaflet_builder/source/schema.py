@@ -85,11 +85,14 @@ class FrontMatter(_Strict):
     # version 2: addresses that never die (the web site keeps a page at each)
     replaced_by: str | None = None
     aliases: list[str] = Field(default_factory=list)
+    # version 2: a translation names its original and the original's version it was made from
+    translation_of: str | None = None
+    translation_version: str | None = None
 
     _required_text = field_validator("title", "summary")(_non_empty)
     _lang = field_validator("language")(_language)
 
-    @field_validator("version", mode="before")
+    @field_validator("version", "translation_version", mode="before")
     @classmethod
     def _version_as_text(cls, value: Any) -> Any:
         # `version: 1.2` is a float to YAML; authors mean the text they typed (1.10, not 1.1)
@@ -97,11 +100,14 @@ class FrontMatter(_Strict):
             return getattr(value, "typed", "") or str(value)
         return value
 
-    @field_validator("replaced_by")
+    @field_validator("replaced_by", "translation_of")
     @classmethod
-    def _replacement_slug(cls, value: str | None) -> str | None:
+    def _one_slug(cls, value: str | None) -> str | None:
         if value is not None and not SLUG_RE.fullmatch(value):
-            raise ValueError(f"'{value}' is not a leaflet slug (lowercase letters, digits, hyphens)")
+            fixed = suggest_slug(value)
+            hint = f" — write '{fixed}'" if fixed else ""
+            raise ValueError(f"'{value}' is not a leaflet slug (lowercase letters, digits, "
+                             f"hyphens){hint}")
         return value
 
     @field_validator("related", "aliases")

@@ -1,0 +1,121 @@
+"""Translations know their original (issue 13, item 4): `translation_of` and
+`translation_version` read and checked, "This leaflet in other languages" in every format,
+the stale-translation check, and booklets built per language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leaflet_builder.project import load_project, translation_families
+from tests.helpers import leaflet_text, make_project
+
+WELSH_BODY = "## Beth yw imiwnotherapi?\n\nMae imiwnotherapi yn helpu eich system imiwnedd.\n"
+ARABIC_BODY = "## ما هو العلاج المناعي؟\n\nيساعد العلاج المناعي جهازك المناعي على محاربة السرطان.\n"
+ENGLISH_BODY = "## What is immunotherapy?\n\nImmunotherapy helps your immune system.\n"
+
+
+def family(**extra: dict[str, Any]) -> dict[str, str]:
+    """An English original with its Welsh and Arabic translations; `extra[slug]` changes or
+    adds front-matter fields of one of them."""
+    fields: dict[str, dict[str, Any]] = {
+        "immunotherapy": {"title": "Immunotherapy", "language": "en", "version": "2.0"},
+        "imiwnotherapi": {"title": "Imiwnotherapi", "language": "cy",
+                          "summary": "Beth yw imiwnotherapi.", "translation_of": "immunotherapy",
+                          "translation_version": "2.0"},
+        "immunotherapy-ar": {"title": "العلاج المناعي", "language": "ar",
+                             "summary": "ما هو العلاج المناعي.",
+                             "translation_of": "immunotherapy", "translation_version": "2.0"},
+    }
+    bodies = {"immunotherapy": ENGLISH_BODY, "imiwnotherapi": WELSH_BODY,
+              "immunotherapy-ar": ARABIC_BODY}
+    return {slug: leaflet_text(bodies[slug], **{**front, **extra.get(slug, {})})
+            for slug, front in fields.items()}
+
+
+def messages(source: Path) -> list[str]:
+    project = load_project(source)
+    return [d.display(source.parent) for d in project.diagnostics.items]
+
+
+def line_of(path: Path, key: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, text in enumerate(lines, start=1) if text.startswith(f"{key}:"))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def test_a_family_reads_clean_and_knows_its_members(tmp_path: Path) -> None:
+    source = make_project(tmp_path, family())
+    project = load_project(source)
+    assert project.ok, [d.message for d in project.diagnostics.items]
+    meta = project.leaflets["imiwnotherapi"].meta
+    assert (meta.translation_of, meta.translation_version) == ("immunotherapy", "2.0")
+    families = translation_families(project)
+    expected = (("immunotherapy", "en", "Immunotherapy"), ("immunotherapy-ar", "ar", "العلاج المناعي"),
+                ("imiwnotherapi", "cy", "Imiwnotherapi"))
+    assert families["immunotherapy"] == families["imiwnotherapi"] == expected
+
+
+def test_missing_original_is_an_error_with_its_line_and_a_suggestion(tmp_path: Path) -> None:
+    leaflets = family(imiwnotherapi={"translation_of": "imunotherapy"})
+    source = make_project(tmp_path, leaflets)
+    project = load_project(source)
+    line = line_of(source / "imiwnotherapi.md", "translation_of")
+    assert (f"source/imiwnotherapi.md:{line}: translation_of: no leaflet 'imunotherapy' "
+            "(no source/imunotherapy.md) — did you mean 'immunotherapy'?") in messages(source)[0]
+    # that leaflet alone is not built; the original and the Arabic translation are
+    assert "imiwnotherapi" in project.failed
+    assert set(project.leaflets) == {"immunotherapy", "immunotherapy-ar"}
+
+
+def test_same_language_as_the_original_is_an_error(tmp_path: Path) -> None:
+    source = make_project(tmp_path, family(imiwnotherapi={"language": "en-GB"}))
+    [message] = messages(source)
+    assert "imiwnotherapi.md:" in message and "same language (en) as this leaflet (en-GB)" \
+        in message and "set 'language:'" in message
+
+
+def test_translation_of_a_translation_points_at_the_root(tmp_path: Path) -> None:
+    source = make_project(tmp_path, family(**{"immunotherapy-ar": {
+        "translation_of": "imiwnotherapi"}}))
+    [message] = messages(source)
+    assert message.startswith("source/immunotherapy-ar.md:")
+    assert "'imiwnotherapi' is itself a translation of 'immunotherapy'" in message
+    assert "'translation_of: immunotherapy'" in message
+
+
+def test_translation_version_without_translation_of_is_an_error(tmp_path: Path) -> None:
+    source = make_project(tmp_path, {"x": leaflet_text(translation_version="1.0")})
+    [message] = messages(source)
+    line = line_of(source / "x.md", "translation_version")
+    assert message.startswith(f"source/x.md:{line}: translation_version: only a translation")
+
+
+def test_two_translations_into_one_language_are_an_error(tmp_path: Path) -> None:
+    leaflets = family()
+    leaflets["imiwnotherapi-2"] = leaflets["imiwnotherapi"]
+    source = make_project(tmp_path, leaflets)
+    [message] = messages(source)
+    assert message.startswith("source/imiwnotherapi.md:") or \
+        message.startswith("source/imiwnotherapi-2.md:")
+    assert "one translation per language" in message
+
+
+def test_build_fails_only_the_translation_whose_original_is_missing(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    leaflets = family(imiwnotherapi={"translation_of": "nothing-here"})
+    make_project(tmp_path, leaflets)
+    result = run_cli("build", "--format", "html", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "source/imiwnotherapi.md:" in result.stderr and "no leaflet 'nothing-here'" \
+        in result.stderr
+    assert (tmp_path / "dist/clinic/immunotherapy.html").is_file()
+    assert (tmp_path / "dist/clinic/immunotherapy-ar.html").is_file()
+    assert not (tmp_path / "dist/clinic/imiwnotherapi.html").exists()
+
+

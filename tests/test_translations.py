@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from leaflet_builder.project import load_project, translation_families
 from tests.helpers import leaflet_text, make_project
 
@@ -100,8 +98,7 @@ def test_two_translations_into_one_language_are_an_error(tmp_path: Path) -> None
     leaflets["imiwnotherapi-2"] = leaflets["imiwnotherapi"]
     source = make_project(tmp_path, leaflets)
     [message] = messages(source)
-    assert message.startswith("source/imiwnotherapi.md:") or \
-        message.startswith("source/imiwnotherapi-2.md:")
+    assert message.startswith(("source/imiwnotherapi.md:", "source/imiwnotherapi-2.md:"))
     assert "one translation per language" in message
 
 
@@ -119,3 +116,65 @@ def test_build_fails_only_the_translation_whose_original_is_missing(tmp_path: Pa
     assert not (tmp_path / "dist/clinic/imiwnotherapi.html").exists()
 
 
+
+
+# --- leaflet check: stale translations -------------------------------------------------------
+
+
+def check_json(root: Path) -> list[dict[str, Any]]:
+    import json
+
+    from tests.helpers import run_cli
+
+    result = run_cli("check", "--format", "json", cwd=root)
+    findings: list[dict[str, Any]] = json.loads(result.stdout)["findings"]
+    return findings
+
+
+def stale(root: Path) -> list[dict[str, Any]]:
+    return [f for f in check_json(root) if f["rule"] == "stale-translation"]
+
+
+def test_a_current_translation_is_not_stale(tmp_path: Path) -> None:
+    make_project(tmp_path, family())
+    assert stale(tmp_path) == []
+
+
+def test_check_warns_when_the_original_version_moved_on(tmp_path: Path) -> None:
+    source = make_project(tmp_path, family(immunotherapy={"version": "2.1"}))
+    found = stale(tmp_path)
+    assert {f["slug"] for f in found} == {"imiwnotherapi", "immunotherapy-ar"}
+    welsh = next(f for f in found if f["slug"] == "imiwnotherapi")
+    assert welsh["level"] == "warning"
+    assert welsh["path"] == "source/imiwnotherapi.md"
+    assert welsh["line"] == line_of(source / "imiwnotherapi.md", "translation_version")
+    original_line = line_of(source / "immunotherapy.md", "version")
+    assert f"the original source/immunotherapy.md:{original_line} is at version 2.1" \
+        in welsh["message"]
+    assert "follows version 2.0" in welsh["message"]
+    assert "set 'translation_version: 2.1'" in welsh["message"]
+
+
+def test_check_warns_when_the_original_was_reviewed_after_the_translation(
+        tmp_path: Path) -> None:
+    reviewed = {"status": "approved", "reviewer": "A Nurse",
+                "sources": [{"title": "NHS", "url": "https://www.nhs.uk"}]}
+    source = make_project(tmp_path, family(
+        immunotherapy={**reviewed, "reviewed": "2026-06-01"},
+        imiwnotherapi={**reviewed, "reviewed": "2026-03-01"},
+        **{"immunotherapy-ar": {**reviewed, "reviewed": "2026-06-01"}}))
+    found = stale(tmp_path)
+    assert [f["slug"] for f in found] == ["imiwnotherapi"]  # the Arabic one was reviewed then
+    [welsh] = found
+    assert welsh["line"] == line_of(source / "imiwnotherapi.md", "reviewed")
+    original_line = line_of(source / "immunotherapy.md", "reviewed")
+    assert f"the original source/immunotherapy.md:{original_line} was reviewed on 2026-06-01, " \
+        "after this translation (2026-03-01)" in welsh["message"]
+
+
+def test_check_reports_a_missing_original_as_an_error_with_its_line(tmp_path: Path) -> None:
+    source = make_project(tmp_path, family(imiwnotherapi={"translation_of": "imunotherapy"}))
+    errors = [f for f in check_json(tmp_path) if f["level"] == "error"]
+    assert [(f["path"], f["line"]) for f in errors] == [
+        ("source/imiwnotherapi.md", line_of(source / "imiwnotherapi.md", "translation_of"))]
+    assert "no leaflet 'imunotherapy'" in errors[0]["message"]

@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from leaflet_builder.project import load_project, translation_families
-from tests.helpers import leaflet_text, make_project
+from tests.helpers import leaflet_text, make_project, require_module
 
 WELSH_BODY = "## Beth yw imiwnotherapi?\n\nMae imiwnotherapi yn helpu eich system imiwnedd.\n"
 ARABIC_BODY = "## ما هو العلاج المناعي؟\n\nيساعد العلاج المناعي جهازك المناعي على محاربة السرطان.\n"
@@ -178,3 +180,114 @@ def test_check_reports_a_missing_original_as_an_error_with_its_line(tmp_path: Pa
     assert [(f["path"], f["line"]) for f in errors] == [
         ("source/imiwnotherapi.md", line_of(source / "imiwnotherapi.md", "translation_of"))]
     assert "no leaflet 'imunotherapy'" in errors[0]["message"]
+
+
+# --- "This leaflet in other languages" in every format ----------------------------------------
+
+HEADING = "This leaflet in other languages"
+BASE_URL = "https://example.org/leaflets"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of a family in every format, with a mixed booklet holding the original and
+    its Welsh translation (the Arabic one is outside the book)."""
+    from tests.helpers import run_cli
+
+    root = tmp_path_factory.mktemp("family")
+    make_project(root, family(), project={"base_url": BASE_URL, "organisation": "Example",
+                                          "site": {"large_print": False}},
+                 booklets={"guide": {"title": "Guide", "leaflets": ["immunotherapy",
+                                                                    "imiwnotherapi"]}})
+    result = run_cli("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root / "dist"
+
+
+def test_pdf_names_each_other_language_in_its_own_name_with_its_web_address(
+        built: Path) -> None:
+    pdfplumber = require_module("pdfplumber")
+    with pdfplumber.open(built / "clinic" / "imiwnotherapi.pdf") as pdf:
+        page = pdf.pages[0]
+        text = page.extract_text()
+        links = {link["uri"] for link in page.hyperlinks}
+    assert HEADING in text
+    assert "English" in text
+    # pdfplumber reads Arabic letters in visual order: compare as a set of letters in one word
+    assert any(sorted(word) == sorted("العربية") for word in text.split())
+    assert {f"{BASE_URL}/immunotherapy", f"{BASE_URL}/immunotherapy-ar"} <= links
+
+
+def test_pdf_without_a_site_address_names_the_languages_without_links(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    pdfplumber = require_module("pdfplumber")
+    make_project(tmp_path, family())
+    assert run_cli("build", "--format", "pdf", cwd=tmp_path).returncode == 0
+    with pdfplumber.open(tmp_path / "dist/clinic/immunotherapy.pdf") as pdf:
+        text = pdf.pages[0].extract_text()
+        links = [link["uri"] for link in pdf.pages[0].hyperlinks]
+    assert HEADING in text and "Cymraeg" in text
+    assert not [uri for uri in links if "imiwnotherapi" in uri or "immunotherapy-ar" in uri]
+
+
+def test_docx_runs_carry_each_language_and_direction(built: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(built / "clinic" / "immunotherapy.docx"))
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index(HEADING)
+    runs = {}
+    for paragraph in document.paragraphs[start + 1:start + 3]:
+        for run in paragraph._p.iter(qn("w:r")):
+            text = "".join(t.text or "" for t in run.iter(qn("w:t")))
+            lang = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+            rtl = run.find(f"{qn('w:rPr')}/{qn('w:rtl')}")
+            runs[text] = (lang.get(qn("w:val")) if lang is not None else None, rtl is not None)
+        links = [h.url for h in paragraph.hyperlinks]
+        assert links and links[0].startswith(BASE_URL + "/")
+    assert runs == {"العربية": ("ar", True), "Cymraeg": ("cy", False)}
+
+
+def test_epub_book_links_a_translation_in_the_book_to_its_chapter(built: Path) -> None:
+    import zipfile
+
+    from lxml import etree
+
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    with zipfile.ZipFile(built / "clinic" / "guide.epub") as book:
+        names = set(book.namelist())
+        page_name = next(n for n in names if n.endswith("/immunotherapy.xhtml"))
+        root = etree.fromstring(book.read(page_name))
+    section = root.find(f".//{xhtml}section[@class='other-languages']")
+    assert section is not None
+    assert section.findtext(f"{xhtml}h2") == HEADING
+    entries = {(a.get("lang"), a.get("dir"), a.get("hreflang"), a.text): a.get("href")
+               for a in section.iter(f"{xhtml}a")}
+    folder = page_name.rsplit("/", 1)[0]
+    welsh = entries[("cy", "ltr", "cy", "Cymraeg")]
+    assert f"{folder}/{welsh}" in names  # its chapter, inside the same book
+    assert entries[("ar", "rtl", "ar", "العربية")] == f"{BASE_URL}/immunotherapy-ar"
+    for a in section.iter(f"{xhtml}a"):
+        assert a.get("{http://www.w3.org/XML/1998/namespace}lang") == a.get("lang")
+
+
+def test_site_page_links_its_translations_and_lists_hreflang_alternates(built: Path) -> None:
+    import lxml.html
+
+    site = built / "site"
+    page_path = site / "immunotherapy-ar" / "index.html"
+    page = lxml.html.parse(str(page_path)).getroot()
+    alternates = {link.get("hreflang"): link.get("href")
+                  for link in page.head.iter("link") if link.get("rel") == "alternate"}
+    assert alternates == {"ar": "./", "en": "../immunotherapy/", "cy": "../imiwnotherapi/"}
+    section = page.find_class("other-languages")[0]
+    links = {a.text: a for a in section.iter("a")}
+    assert set(links) == {"English", "Cymraeg"}
+    for a in links.values():
+        assert a.get("lang") == a.get("hreflang")
+        target = (page_path.parent / a.get("href") / "index.html").resolve()
+        assert target.is_file()  # the link resolves to the translation's page
+        assert lxml.html.parse(str(target)).getroot().get("lang") == a.get("lang")
+    assert links["English"].get("dir") == "ltr"

@@ -291,3 +291,119 @@ def test_site_page_links_its_translations_and_lists_hreflang_alternates(built: P
         assert target.is_file()  # the link resolves to the translation's page
         assert lxml.html.parse(str(target)).getroot().get("lang") == a.get("lang")
     assert links["English"].get("dir") == "ltr"
+
+
+# --- booklets per language ---------------------------------------------------------------------
+
+SIDE_EFFECTS_EN = "## Side effects\n\nYou may feel tired.\n"
+SIDE_EFFECTS_CY = "## Sgil-effeithiau\n\nEfallai y byddwch yn teimlo'n flinedig.\n"
+
+
+@pytest.fixture(scope="module")
+def guides(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A guide of two leaflets, asked for in Welsh (both translated) and Arabic (one is not)."""
+    from tests.helpers import run_cli
+
+    root = tmp_path_factory.mktemp("guides")
+    leaflets = family()
+    leaflets["side-effects"] = leaflet_text(SIDE_EFFECTS_EN, title="Side effects", language="en")
+    leaflets["sgil-effeithiau"] = leaflet_text(SIDE_EFFECTS_CY, title="Sgil-effeithiau",
+                                               language="cy", translation_of="side-effects")
+    make_project(root, leaflets, project={"organisation": "Example",
+                                          "site": {"large_print": False}},
+                 booklets={"guide": {
+                     "title": "Immunotherapy: a guide", "language": "en",
+                     "leaflets": ["immunotherapy", "side-effects"],
+                     "translations": {"cy": {"title": "Imiwnotherapi: canllaw"},
+                                      "ar": {"title": "العلاج المناعي: دليل"}}}})
+    result = run_cli("build", "--format", "pdf", "--format", "epub", "--format", "site",
+                     cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root, result.stderr
+
+
+def test_welsh_booklet_is_built_from_the_welsh_translations(guides: tuple[Path, str]) -> None:
+    pdfplumber = require_module("pdfplumber")
+    root, _ = guides
+    dist = root / "dist"
+    with pdfplumber.open(dist / "clinic" / "guide.cy.pdf") as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert "Imiwnotherapi: canllaw" in text
+    assert "Mae imiwnotherapi yn helpu eich system imiwnedd." in text
+    assert "Efallai y byddwch yn teimlo'n flinedig." in text
+    assert "Immunotherapy helps your immune system." not in text
+    assert "You may feel tired." not in text
+    with pdfplumber.open(dist / "clinic" / "guide.pdf") as pdf:  # the original is still English
+        original = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert "Immunotherapy helps your immune system." in original
+
+
+def test_welsh_booklet_epub_chapters_are_the_translations(guides: tuple[Path, str]) -> None:
+    import zipfile
+
+    from lxml import etree
+
+    root, _ = guides
+    with zipfile.ZipFile(root / "dist" / "clinic" / "guide.cy.epub") as book:
+        names = book.namelist()
+        chapters = sorted(n.rsplit("/", 1)[-1] for n in names
+                          if n.endswith(("imiwnotherapi.xhtml", "sgil-effeithiau.xhtml",
+                                         "immunotherapy.xhtml", "side-effects.xhtml")))
+        opf = etree.fromstring(book.read(next(n for n in names if n.endswith(".opf"))))
+    assert chapters == ["imiwnotherapi.xhtml", "sgil-effeithiau.xhtml"]
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    assert opf.findtext(f".//{dc}language") == "cy"
+    assert opf.findtext(f".//{dc}title") == "Imiwnotherapi: canllaw"
+
+
+def test_booklet_language_left_out_loudly_when_a_member_is_not_translated(
+        guides: tuple[Path, str]) -> None:
+    from tests.helpers import manifest
+
+    root, stderr = guides
+    assert not (root / "dist" / "clinic" / "guide.ar.pdf").exists()
+    line = next(i for i, text in enumerate(
+        (root / "source/booklets/guide.yaml").read_text().splitlines(), start=1)
+        if text.strip().startswith("ar:"))
+    assert (f"source/booklets/guide.yaml:{line}: warning: translations: the ar booklet "
+            "(guide.ar) is "
+            "not built: no ar translation of 'side-effects'") in stderr
+    entries = {(e["path"], e["language"]) for e in manifest(root / "dist") if e["kind"] == "booklet"}
+    assert {("clinic/guide.cy.pdf", "cy"), ("clinic/guide.cy.epub", "cy"),
+            ("clinic/guide.pdf", "en")} <= entries
+    assert not [path for path, _ in entries if ".ar." in path]
+
+
+def test_site_has_a_guide_page_per_language(guides: tuple[Path, str]) -> None:
+    import lxml.html
+
+    root, _ = guides
+    page_path = root / "dist" / "site" / "guide.cy" / "index.html"
+    page = lxml.html.parse(str(page_path)).getroot()
+    assert page.get("lang") == "cy"
+    hrefs = [a.get("href") for a in page.iter("a")]
+    assert "../imiwnotherapi/" in hrefs and "../sgil-effeithiau/" in hrefs
+    assert "../immunotherapy/" not in hrefs
+    for href in ("../imiwnotherapi/", "guide.cy.pdf", "guide.cy.epub"):
+        assert href in hrefs
+        assert (page_path.parent / href).resolve().exists()
+
+
+def test_booklet_translation_errors_have_their_line(tmp_path: Path) -> None:
+    source = make_project(tmp_path, family(), booklets={"guide": {
+        "title": "Guide", "language": "en", "leaflets": ["immunotherapy"],
+        "translations": {"en-GB": {"title": "Guide"}, "cy": {"titel": "Canllaw"}}}})
+    found = messages(source)
+    lines = (source / "booklets/guide.yaml").read_text().splitlines()
+    titel = next(i for i, text in enumerate(lines, start=1) if "titel" in text)
+    assert any(m.startswith(f"source/booklets/guide.yaml:{titel}: unknown field "
+                            "'translations.cy.titel' — did you mean 'title'?") for m in found), found
+
+
+def test_booklet_translation_into_its_own_language_is_an_error(tmp_path: Path) -> None:
+    source = make_project(tmp_path, family(), booklets={"guide": {
+        "title": "Guide", "language": "en", "leaflets": ["immunotherapy"],
+        "translations": {"en-GB": {"title": "Guide"}}}})
+    [message] = messages(source)
+    assert message.startswith("source/booklets/guide.yaml:")
+    assert "'en-GB' is the booklet's own language (en)" in message

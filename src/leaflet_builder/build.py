@@ -351,7 +351,7 @@ def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
                           if task.kind == "leaflet"]) for layout in large_print]
     for layout, tasks in planned:
         ctx = RenderContext(project.settings, layout, project.source_dir, titles, glossary,
-                            families, build_date=build_date)
+                            build_date=build_date, translations=families)
         for task in tasks:
             if task.format == SITE_FORMAT:
                 continue  # made from the others once they are written (_publish_site)
@@ -385,8 +385,8 @@ def _publish_site(project: Project, layout: Layout, options: BuildOptions,
     from leaflet_builder.render.site.publish import publish_site
 
     ctx = RenderContext(project.settings, layout, project.source_dir, project.titles(),
-                        glossary_terms(project.leaflets.values()), translation_families(project),
-                        build_date=build_date)
+                        glossary_terms(project.leaflets.values()), build_date=build_date,
+                        translations=translation_families(project))
     entries, diagnostics = publish_site(project, ctx, result.built + result.up_to_date,
                                         previous, options.out_dir, options.approved_only,
                                         force=options.force)

@@ -233,6 +233,17 @@ class Leaflet:
 
 
 @dataclass(frozen=True)
+class BookletTranslation:
+    """One language version a booklet asks for (`translations:` in its file)."""
+
+    language: str
+    title: str
+    subtitle: str | None = None
+    cover: HeroImage | None = None
+    line: int = 0  # where the booklet file names this language
+
+
+@dataclass(frozen=True)
 class Booklet:
     """A collection of leaflets, read from `source/booklets/<slug>.yaml`."""
 
@@ -244,6 +255,9 @@ class Booklet:
     subtitle: str | None = None
     cover: HeroImage | None = None
     source_digest: str = ""  # as Leaflet.source_digest
+    translations: tuple[BookletTranslation, ...] = ()
+    # a language version's booklet: the slug of the booklet it was made from (project.py)
+    translation_of: str | None = None
 
     @property
     def is_rtl(self) -> bool:

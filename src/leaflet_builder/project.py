@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +83,7 @@ def load_project(source_dir: Path) -> Project:
         booklet, slug_lines = result
         if _check_booklet_members(project, booklet, slug_lines):
             project.booklets[booklet.slug] = booklet
+            _add_language_booklets(project, booklet)
         else:
             project.failed_booklets.add(booklet.slug)
     _check_addresses(project, known)
@@ -171,6 +173,52 @@ def translation_families(project: Project) -> dict[str, tuple[tuple[str, str, st
         for slug in members:
             families[slug] = family
     return families
+
+
+def language_booklet_slug(booklet: str, language: str) -> str:
+    """`immunotherapy-guide.cy`: the language version's outputs are `<slug>.cy.pdf` beside the
+    original's `<slug>.pdf` (a dot: no leaflet or booklet slug can have one, so none clash)."""
+    return f"{booklet}.{language}"
+
+
+def _add_language_booklets(project: Project, booklet: Booklet) -> None:
+    """The booklet once more per language of its `translations:`, each member replaced by its
+    translation into that language.
+
+    A language version is only made when every member has a translation in that language:
+    a patient given "the Welsh guide" expects all of it in Welsh, and a chapter left out
+    would be information they silently never get. Otherwise it is left out with a warning
+    naming the members still to translate (the booklet in its own language is still built,
+    and earlier outputs of the language version are removed, as they no longer match it).
+    """
+    for version in booklet.translations:
+        wanted = primary_language(version.language)
+        members: list[str] = []
+        missing: list[str] = []
+        for slug in booklet.leaflets:
+            if slug not in project.leaflets:
+                continue  # withdrawn: left out of the booklet, as in its own language
+            found = [other for other, leaflet in sorted(project.leaflets.items())
+                     if primary_language(leaflet.meta.language) == wanted
+                     and (other == slug or leaflet.meta.translation_of == slug)]
+            if found:
+                members.append(found[0])
+            else:
+                missing.append(slug)
+        name = language_booklet_slug(booklet.slug, version.language)
+        if missing:
+            listed = ", ".join(f"'{slug}'" for slug in missing)
+            project.diagnostics.warn(
+                booklet.path, version.line,
+                f"translations: the {version.language} booklet ({name}) is not built: no "
+                f"{version.language} translation of {listed} — translate them (a leaflet with "
+                f"'language: {version.language}' and 'translation_of: {missing[0]}'), or remove "
+                f"'{version.language}' from translations")
+            continue
+        project.booklets[name] = dataclasses.replace(
+            booklet, slug=name, title=version.title, subtitle=version.subtitle,
+            language=version.language, leaflets=tuple(members), cover=version.cover,
+            translations=(), translation_of=booklet.slug)
 
 
 def _check_addresses(project: Project, known: frozenset[str]) -> None:

@@ -180,15 +180,38 @@ class ProjectSchema(_Strict):
         return value.rstrip("/") if value else value
 
 
+class BookletTranslationSchema(_Strict):
+    """One language version of a booklet (`translations: {cy: {...}}`): its own title, and the
+    cover's alt text in that language when the booklet has a cover picture."""
+
+    title: str
+    subtitle: str | None = None
+    cover: ImageSchema | None = None
+
+    _title = field_validator("title")(_non_empty)
+
+
 class BookletSchema(_Strict):
     title: str
     subtitle: str | None = None
     language: str | None = None
     leaflets: list[str]
     cover: ImageSchema | None = None
+    # version 2: the same booklet built per language, each member replaced by its translation
+    translations: dict[str, BookletTranslationSchema] = Field(default_factory=dict)
 
     _title = field_validator("title")(_non_empty)
     _lang = field_validator("language")(_language)
+
+    @field_validator("translations")
+    @classmethod
+    def _languages(cls, value: dict[str, BookletTranslationSchema]
+                   ) -> dict[str, BookletTranslationSchema]:
+        for tag in value:
+            if not LANGUAGE_RE.fullmatch(str(tag)):
+                raise ValueError(f"'{tag}' is not a language tag: each entry is a BCP 47 tag "
+                                 "such as cy or ar, with the booklet's title in that language")
+        return value
 
     @field_validator("leaflets")
     @classmethod
@@ -295,7 +318,7 @@ def _describe(
 # the model of each nested mapping, by the top-level field that holds it
 _NESTED: dict[str, type[BaseModel]] = {
     "sources": SourceSchema, "image": ImageSchema, "cover": ImageSchema, "check": CheckSchema,
-    "site": SiteSchema,
+    "site": SiteSchema, "translations": BookletTranslationSchema,
 }
 
 
@@ -303,7 +326,7 @@ def _allowed_fields(model_name: str) -> list[str]:
     models: dict[str, type[BaseModel]] = {
         "FrontMatter": FrontMatter, "ProjectSchema": ProjectSchema, "BookletSchema": BookletSchema,
         "SourceSchema": SourceSchema, "ImageSchema": ImageSchema, "CheckSchema": CheckSchema,
-        "SiteSchema": SiteSchema,
+        "SiteSchema": SiteSchema, "BookletTranslationSchema": BookletTranslationSchema,
     }
     model = models.get(model_name)
     return list(model.model_fields) if model else []

@@ -407,3 +407,18 @@ def test_booklet_translation_into_its_own_language_is_an_error(tmp_path: Path) -
     [message] = messages(source)
     assert message.startswith("source/booklets/guide.yaml:")
     assert "'en-GB' is the booklet's own language (en)" in message
+
+
+def test_a_new_translation_rebuilds_its_original(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    leaflets = family()
+    make_project(tmp_path, {"immunotherapy": leaflets["immunotherapy"]})
+    assert run_cli("build", "--format", "html", cwd=tmp_path).returncode == 0
+    page = tmp_path / "dist/clinic/immunotherapy.html"
+    assert HEADING not in page.read_text(encoding="utf-8")
+    make_project(tmp_path, {"imiwnotherapi": leaflets["imiwnotherapi"]})
+    assert run_cli("build", "--format", "html", cwd=tmp_path).returncode == 0
+    text = page.read_text(encoding="utf-8")
+    assert HEADING in text
+    assert '<a href="imiwnotherapi.html" hreflang="cy" lang="cy" dir="ltr">Cymraeg</a>' in text

@@ -338,10 +338,11 @@ def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
     `large_print`: the layout of the leaflets' large-print PDFs the site offers (only PDFs,
     only leaflets: a guide's 40-page large print stays a choice, `--layout large-print`).
     """
-    from leaflet_builder.project import booklet_members
+    from leaflet_builder.project import booklet_members, translation_families
 
     glossary = glossary_terms(project.leaflets.values())
     titles = project.titles()
+    families = translation_families(project)
     printer = Fingerprinter(project.source_dir)
     jobs: list[tuple[RenderJob, str]] = []
     fresh: list[tuple[Task, str]] = []
@@ -350,7 +351,7 @@ def _plan(project: Project, layouts: list[Layout], options: BuildOptions,
                           if task.kind == "leaflet"]) for layout in large_print]
     for layout, tasks in planned:
         ctx = RenderContext(project.settings, layout, project.source_dir, titles, glossary,
-                            build_date=build_date)
+                            build_date=build_date, translations=families)
         for task in tasks:
             if task.format == SITE_FORMAT:
                 continue  # made from the others once they are written (_publish_site)
@@ -380,10 +381,12 @@ def _publish_site(project: Project, layout: Layout, options: BuildOptions,
                   previous: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
     """Write dist/site/ (render/site/): downloads only from what this build wrote or found
     up to date, so a patient never gets a stale or failed file."""
+    from leaflet_builder.project import translation_families
     from leaflet_builder.render.site.publish import publish_site
 
     ctx = RenderContext(project.settings, layout, project.source_dir, project.titles(),
-                        glossary_terms(project.leaflets.values()), build_date=build_date)
+                        glossary_terms(project.leaflets.values()), build_date=build_date,
+                        translations=translation_families(project))
     entries, diagnostics = publish_site(project, ctx, result.built + result.up_to_date,
                                         previous, options.out_dir, options.approved_only,
                                         force=options.force)

@@ -136,6 +136,8 @@ class Fingerprinter:
             "files": self.hasher.files(leaflet_files(leaflet), self.source_dir),
             "source_date": leaflet.source_date.isoformat(),
             "titles": sorted((slug, ctx.titles.get(slug)) for slug in referenced_slugs(leaflet)),
+            # the other languages it lists (a new or renamed translation changes the page)
+            "translations": ctx.translations.get(leaflet.slug, ()),
         }
 
     def leaflet(self, leaflet: Leaflet, fmt: str, ctx: RenderContext) -> str:

@@ -226,7 +226,11 @@ def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # layout wording goes through gettext (`{{ _('...') }}`); the i18n work installs the
+    # language's catalogue here, until then every message is its English self
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     # layout-wide words every template may use (the DOCX renderer reads the same ones)
     env.globals["callout_labels"] = dict(callout_labels)
     # dates are data; how to write one is a filter of ours, not a function handed in the data

@@ -194,6 +194,8 @@ class LeafletMeta:
     image: HeroImage | None = None
     replaced_by: str | None = None  # a withdrawn leaflet's successor (its web page links there)
     aliases: tuple[str, ...] = ()  # earlier slugs; the web site redirects them here
+    translation_of: str | None = None  # the original this leaflet translates (its slug)
+    translation_version: str | None = None  # the original's `version` it was translated from
     # front-matter key -> line, so later checks can point at the field
     field_lines: tuple[tuple[str, int], ...] = ()
 
@@ -231,6 +233,17 @@ class Leaflet:
 
 
 @dataclass(frozen=True)
+class BookletTranslation:
+    """One language version a booklet asks for (`translations:` in its file)."""
+
+    language: str
+    title: str
+    subtitle: str | None = None
+    cover: HeroImage | None = None
+    line: int = 0  # where the booklet file names this language
+
+
+@dataclass(frozen=True)
 class Booklet:
     """A collection of leaflets, read from `source/booklets/<slug>.yaml`."""
 
@@ -246,6 +259,9 @@ class Booklet:
     # again: top-level key -> line, and the line of each entry of `leaflets` (same order)
     field_lines: tuple[tuple[str, int], ...] = field(default=(), repr=False, compare=False)
     member_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    translations: tuple[BookletTranslation, ...] = ()
+    # a language version's booklet: the slug of the booklet it was made from (project.py)
+    translation_of: str | None = None
 
     @property
     def is_rtl(self) -> bool:

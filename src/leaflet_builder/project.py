@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def load_project(source_dir: Path) -> Project:
             project.withdrawn_leaflets[leaflet.slug] = leaflet
         else:
             project.leaflets[leaflet.slug] = leaflet
+    _check_translations(project, known)
     for path in booklet_paths(source_dir):
         result = read_booklet(path, source_dir, project.settings, diagnostics)
         if path.stem in known:  # their outputs would share dist/<layout>/<slug>.pdf and .epub
@@ -76,10 +78,145 @@ def load_project(source_dir: Path) -> Project:
             continue
         if _check_booklet_members(project, result):
             project.booklets[result.slug] = result
+            _add_language_booklets(project, result)
         else:
             project.failed_booklets.add(result.slug)
     _check_addresses(project, known)
     return project
+
+
+def primary_language(tag: str) -> str:
+    """`cy` of `cy-GB`: two leaflets in one language are not each other's translation."""
+    return tag.split("-")[0].lower()
+
+
+def _check_translations(project: Project, known: frozenset[str]) -> None:
+    """`translation_of` (SOURCE-FORMAT v2) must name a live original in another language.
+
+    A translation whose original is missing is not built: "This leaflet in other languages"
+    would name nothing and the stale-translation check could never run, so it fails alone,
+    with its line, and the other leaflets build. A translation of a translation is refused
+    too: every translation points at the one original (the root), because the clinical
+    review and the `version` a translation follows belong to the original — a chain would
+    compare with an intermediate translation's version and hide that the original moved on.
+    """
+    failed: set[str] = set()
+    taken: dict[tuple[str, str], str] = {}  # (original, language) -> the translation
+    for slug in sorted(project.leaflets):
+        leaflet = project.leaflets[slug]
+        meta = leaflet.meta
+        original_slug = meta.translation_of
+        if original_slug is None:
+            continue
+        line = meta.line_of("translation_of")
+        problem = None
+        original = project.leaflets.get(original_slug)
+        if original_slug == slug:
+            problem = "translation_of: a leaflet cannot be a translation of itself — name the " \
+                      "original leaflet's slug"
+        elif original_slug not in known:
+            problem = (f"translation_of: no leaflet '{original_slug}' (no source/"
+                       f"{original_slug}.md)" + did_you_mean(original_slug, known - {slug})
+                       + " — name the original this leaflet translates")
+        elif original_slug in project.withdrawn:
+            problem = (f"translation_of: the original '{original_slug}' is withdrawn — withdraw "
+                       "this translation too, or translate the leaflet that replaces it")
+        elif original is None:
+            continue  # the original has errors of its own, reported at its file
+        elif original.meta.translation_of is not None:
+            problem = (f"translation_of: '{original_slug}' is itself a translation of "
+                       f"'{original.meta.translation_of}' — name the original: "
+                       f"'translation_of: {original.meta.translation_of}'")
+        elif primary_language(original.meta.language) == primary_language(meta.language):
+            problem = (f"translation_of: '{original_slug}' is in the same language "
+                       f"({original.meta.language}) as this leaflet ({meta.language}) — set "
+                       "'language:' to the language of this translation")
+        else:
+            key = (original_slug, primary_language(meta.language))
+            if key in taken:
+                problem = (f"translation_of: '{taken[key]}' is already the {meta.language} "
+                           f"translation of '{original_slug}' — one translation per language; "
+                           "withdraw one of them")
+            else:
+                taken[key] = slug
+        if problem is not None:
+            project.diagnostics.error(leaflet.path, line, problem)
+            failed.add(slug)
+    for slug in failed:
+        del project.leaflets[slug]
+        project.failed.add(slug)
+
+
+def translation_families(project: Project) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Slug -> its family (the original, then its translations by language) as
+    (slug, language, title), for every leaflet that has a translation or is one.
+
+    Only live leaflets that built clean are members: the block "This leaflet in other
+    languages" must never point at a leaflet that is not published.
+    """
+    groups: dict[str, list[str]] = {}
+    for slug, leaflet in project.leaflets.items():
+        original = leaflet.meta.translation_of
+        if original is not None:
+            groups.setdefault(original, []).append(slug)
+    families: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    for original, translations in sorted(groups.items()):
+        members = ([original] if original in project.leaflets else []) + sorted(
+            translations, key=lambda s: (project.leaflets[s].meta.language, s))
+        family = tuple((s, project.leaflets[s].meta.language, project.leaflets[s].meta.title)
+                       for s in members)
+        for slug in members:
+            families[slug] = family
+    return families
+
+
+def language_booklet_slug(booklet: str, language: str) -> str:
+    """`immunotherapy-guide.cy`: the language version's outputs are `<slug>.cy.pdf` beside the
+    original's `<slug>.pdf` (a dot: no leaflet or booklet slug can have one, so none clash)."""
+    return f"{booklet}.{language}"
+
+
+def _add_language_booklets(project: Project, booklet: Booklet) -> None:
+    """The booklet once more per language of its `translations:`, each member replaced by its
+    translation into that language.
+
+    A language version is only made when every member has a translation in that language:
+    a patient given "the Welsh guide" expects all of it in Welsh, and a chapter left out
+    would be information they silently never get. Otherwise it is left out with a warning
+    naming the members still to translate (the booklet in its own language is still built,
+    and earlier outputs of the language version are removed, as they no longer match it).
+    """
+    for version in booklet.translations:
+        wanted = primary_language(version.language)
+        members: list[str] = []
+        member_lines: list[int] = []  # each translation at the line of the member it replaces
+        missing: list[str] = []
+        for slug, line in zip(booklet.leaflets, booklet.member_lines, strict=True):
+            if slug not in project.leaflets:
+                continue  # withdrawn: left out of the booklet, as in its own language
+            found = [other for other, leaflet in sorted(project.leaflets.items())
+                     if primary_language(leaflet.meta.language) == wanted
+                     and (other == slug or leaflet.meta.translation_of == slug)]
+            if found:
+                members.append(found[0])
+                member_lines.append(line)
+            else:
+                missing.append(slug)
+        name = language_booklet_slug(booklet.slug, version.language)
+        if missing:
+            listed = ", ".join(f"'{slug}'" for slug in missing)
+            project.diagnostics.warn(
+                booklet.path, version.line,
+                f"translations: the {version.language} booklet ({name}) is not built: no "
+                f"{version.language} translation of {listed} — translate them (a leaflet with "
+                f"'language: {version.language}' and 'translation_of: {missing[0]}'), or remove "
+                f"'{version.language}' from translations")
+            continue
+        project.booklets[name] = dataclasses.replace(
+            booklet, slug=name, title=version.title, subtitle=version.subtitle,
+            language=version.language, leaflets=tuple(members), cover=version.cover,
+            member_lines=tuple(member_lines),
+            translations=(), translation_of=booklet.slug)
 
 
 def _check_addresses(project: Project, known: frozenset[str]) -> None:

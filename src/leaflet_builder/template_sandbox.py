@@ -123,6 +123,9 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, (Macro, BlockReference, LoopContext)) or obj is _bounded_range or \
                 obj is dict:
             return True
+        # the message functions the environment installed itself (jinja2.ext.i18n)
+        if any(obj is self.globals.get(name) for name in ("_", "gettext", "ngettext")):
+            return True
         owner = getattr(obj, "__self__", None)
         name = getattr(obj, "__name__", "")
         # a bound method reached through is_safe_attribute above (str.split, dict.items, ...)

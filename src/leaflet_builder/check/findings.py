@@ -105,6 +105,10 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "A character that no font of the layout can draw prints as an empty box, with no "
          "other sign; the PDF build refuses the leaflet.",
          "NHS Accessible Information Standard (information the reader can read)"),
+    Rule("stale-translation", "warning",
+         "A translation made from an older version of its original, or reviewed before the "
+         "original's last review, may no longer say what the original says.",
+         "NHS Accessible Information Standard; Welsh Language Standards (equal treatment)"),
     Rule("check-config", "warning",
          "A rule id in check.disable that does not exist is probably a typo: the rule still runs.",
          "leaflet_builder"),

@@ -16,6 +16,7 @@ from leaflet_builder.check import (
     lists,
     metadata,
     readability,
+    translations,
 )
 from leaflet_builder.check.context import CheckContext, finding
 from leaflet_builder.check.findings import ALWAYS_ON, RULES, Finding
@@ -82,6 +83,7 @@ def run_checks(project: Project, today: dt.date | None = None,
         found += lists.check_leaflet(leaflet, ctx)
         found += images.check_leaflet(leaflet, ctx)
         found += glyphs.check_leaflet(leaflet, ctx)
+        found += translations.check_leaflet(leaflet, ctx)
     for booklet in project.booklets.values():
         found += images.check_booklet(booklet, ctx)
     found += metadata.check_project(ctx)

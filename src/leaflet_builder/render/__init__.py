@@ -43,6 +43,9 @@ class RenderContext:
     titles: Mapping[str, str] = field(default_factory=dict)  # slug -> title of every leaflet
     glossary: Mapping[str, str] = field(default_factory=dict)  # glossary slug -> term
     build_date: dt.datetime | None = None  # from SOURCE_DATE_EPOCH, when set
+    # slug -> its translation family, (slug, language, title) each, the original first
+    # (project.translation_families): "This leaflet in other languages"
+    translations: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
 
 
 class Renderer(Protocol):

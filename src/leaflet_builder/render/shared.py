@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from leaflet_builder.model import (
     Link,
     ProjectSettings,
     UrgentSettings,
+    is_rtl_language,
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
@@ -69,6 +71,9 @@ class PageTarget:
     link_href: Callable[[Link], str | None]
     image_src: Callable[[Asset], str]
     related_href: Callable[[str], str | None]
+    # where a leaflet not in this output is linked at its web address (<base_url>/<slug>): on
+    # paper and in files a patient keeps; not on the web site, which links its own pages only
+    web_fallback: bool = True
 
 
 def urgent_view(urgent: UrgentSettings | None) -> dict[str, str] | None:
@@ -123,6 +128,43 @@ def shown_hero(leaflet: Leaflet) -> HeroImage | None:
     return None if hero.asset.relative in in_body else hero
 
 
+@functools.lru_cache(maxsize=64)
+def language_name(tag: str) -> str:
+    """A language's name in that language (CLDR, through Babel): العربية, Cymraeg, English.
+
+    A patient looks for their own language's name, which they can read, not the name in
+    the leaflet's language. The primary subtag's name (English, not "English (United
+    Kingdom)"); a tag CLDR does not know is shown as written.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    primary = tag.split("-")[0].lower()
+    try:
+        name = Locale.parse(primary).get_display_name(primary)
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name or tag
+
+
+def other_languages(leaflet: Leaflet, ctx: RenderContext, target: PageTarget
+                    ) -> list[dict[str, str | None]]:
+    """The rest of the leaflet's translation family, for "This leaflet in other languages":
+    each with its language's own name, `lang` and `dir`, and a link where the other is in the
+    same output (the format's `related_href`), else at its web address where the format keeps
+    one and the project has a `base_url`, else none (the name alone)."""
+    entries: list[dict[str, str | None]] = []
+    for slug, language, title in ctx.translations.get(leaflet.slug, ()):
+        if slug == leaflet.slug:
+            continue
+        href = target.related_href(slug)
+        if href is None and target.web_fallback:
+            href = leaflet_url(ctx.settings, slug)
+        entries.append({"slug": slug, "lang": language, "name": language_name(language),
+                        "dir": "rtl" if is_rtl_language(language) else "ltr",
+                        "title": title, "href": href})
+    return entries
+
+
 def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> dict[str, Any]:
     """The values the shared blocks and page templates of one leaflet use."""
     meta = leaflet.meta
@@ -148,6 +190,7 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
             {"slug": slug, "title": ctx.titles.get(slug, slug), "href": target.related_href(slug)}
             for slug in meta.related
         ],
+        "other_languages": other_languages(leaflet, ctx, target),
         "settings": settings,
         "organisation": settings.organisation or "",
         "urgent": urgent_view(settings.urgent),

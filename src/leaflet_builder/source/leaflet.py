@@ -106,6 +106,7 @@ def _read_leaflet(
         check_references(slug, path, related_lines, blocks, known, diagnostics)
     # a cross-field rule, run on the fields as written: another field's mistake must not hide it
     _check_approval(data, path, lines, diagnostics)
+    _check_translation_fields(data, path, lines, diagnostics)
     if front is None:
         return None
     hero = None
@@ -125,6 +126,7 @@ def _read_leaflet(
         sources=tuple(SourceRef(s.title, s.url, s.accessed) for s in front.sources),
         related=tuple(front.related), tags=tuple(front.tags), image=hero,
         replaced_by=front.replaced_by, aliases=tuple(front.aliases),
+        translation_of=front.translation_of, translation_version=front.translation_version,
         field_lines=tuple((str(key[0]), line) for key, line in lines.items() if len(key) == 1),
     )
     return Leaflet(slug=slug, path=path, meta=meta, blocks=blocks,
@@ -197,6 +199,18 @@ def _check_approval(
                               f"{key}: required when status is 'approved' — add '{key}:' "
                               + ("with the date of the last review (YYYY-MM-DD)"
                                  if key == "reviewed" else "with the name of who reviewed it"))
+
+
+def _check_translation_fields(
+    data: dict[str, Any], path: Path, lines: dict[LinePath, int], diagnostics: Diagnostics
+) -> None:
+    """`translation_version` says which version of the original a translation follows; without
+    `translation_of` there is no original, and the stale-translation check could never run."""
+    if data.get("translation_version") is not None and data.get("translation_of") is None:
+        diagnostics.error(path, lines.get(("translation_version",), 1),
+                          "translation_version: only a translation has one — add "
+                          "'translation_of:' with the slug of the original leaflet, or remove "
+                          "this line")
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

@@ -85,11 +85,14 @@ class FrontMatter(_Strict):
     # version 2: addresses that never die (the web site keeps a page at each)
     replaced_by: str | None = None
     aliases: list[str] = Field(default_factory=list)
+    # version 2: a translation names its original and the original's version it was made from
+    translation_of: str | None = None
+    translation_version: str | None = None
 
     _required_text = field_validator("title", "summary")(_non_empty)
     _lang = field_validator("language")(_language)
 
-    @field_validator("version", mode="before")
+    @field_validator("version", "translation_version", mode="before")
     @classmethod
     def _version_as_text(cls, value: Any) -> Any:
         # `version: 1.2` is a float to YAML; authors mean the text they typed (1.10, not 1.1)
@@ -97,11 +100,14 @@ class FrontMatter(_Strict):
             return getattr(value, "typed", "") or str(value)
         return value
 
-    @field_validator("replaced_by")
+    @field_validator("replaced_by", "translation_of")
     @classmethod
-    def _replacement_slug(cls, value: str | None) -> str | None:
+    def _one_slug(cls, value: str | None) -> str | None:
         if value is not None and not SLUG_RE.fullmatch(value):
-            raise ValueError(f"'{value}' is not a leaflet slug (lowercase letters, digits, hyphens)")
+            fixed = suggest_slug(value)
+            hint = f" — write '{fixed}'" if fixed else ""
+            raise ValueError(f"'{value}' is not a leaflet slug (lowercase letters, digits, "
+                             f"hyphens){hint}")
         return value
 
     @field_validator("related", "aliases")
@@ -174,15 +180,38 @@ class ProjectSchema(_Strict):
         return value.rstrip("/") if value else value
 
 
+class BookletTranslationSchema(_Strict):
+    """One language version of a booklet (`translations: {cy: {...}}`): its own title, and the
+    cover's alt text in that language when the booklet has a cover picture."""
+
+    title: str
+    subtitle: str | None = None
+    cover: ImageSchema | None = None
+
+    _title = field_validator("title")(_non_empty)
+
+
 class BookletSchema(_Strict):
     title: str
     subtitle: str | None = None
     language: str | None = None
     leaflets: list[str]
     cover: ImageSchema | None = None
+    # version 2: the same booklet built per language, each member replaced by its translation
+    translations: dict[str, BookletTranslationSchema] = Field(default_factory=dict)
 
     _title = field_validator("title")(_non_empty)
     _lang = field_validator("language")(_language)
+
+    @field_validator("translations")
+    @classmethod
+    def _languages(cls, value: dict[str, BookletTranslationSchema]
+                   ) -> dict[str, BookletTranslationSchema]:
+        for tag in value:
+            if not LANGUAGE_RE.fullmatch(str(tag)):
+                raise ValueError(f"'{tag}' is not a language tag: each entry is a BCP 47 tag "
+                                 "such as cy or ar, with the booklet's title in that language")
+        return value
 
     @field_validator("leaflets")
     @classmethod
@@ -289,7 +318,7 @@ def _describe(
 # the model of each nested mapping, by the top-level field that holds it
 _NESTED: dict[str, type[BaseModel]] = {
     "sources": SourceSchema, "image": ImageSchema, "cover": ImageSchema, "check": CheckSchema,
-    "site": SiteSchema,
+    "site": SiteSchema, "translations": BookletTranslationSchema,
 }
 
 
@@ -297,7 +326,7 @@ def _allowed_fields(model_name: str) -> list[str]:
     models: dict[str, type[BaseModel]] = {
         "FrontMatter": FrontMatter, "ProjectSchema": ProjectSchema, "BookletSchema": BookletSchema,
         "SourceSchema": SourceSchema, "ImageSchema": ImageSchema, "CheckSchema": CheckSchema,
-        "SiteSchema": SiteSchema,
+        "SiteSchema": SiteSchema, "BookletTranslationSchema": BookletTranslationSchema,
     }
     model = models.get(model_name)
     return list(model.model_fields) if model else []

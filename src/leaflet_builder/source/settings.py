@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from leaflet_builder.errors import Diagnostics, LeafletError
 from leaflet_builder.model import (
     Booklet,
+    BookletTranslation,
     CheckSettings,
     HeroImage,
     ProjectSettings,
@@ -106,10 +107,50 @@ def read_booklet(
             diagnostics.items.append(exc.diagnostic)
             return None
         cover = HeroImage(asset, schema.cover.alt)
-    return Booklet(
+    language = schema.language or settings.language
+    translations = _booklet_translations(schema, language, path, source_dir, lines, diagnostics,
+                                         has_cover=cover is not None)
+    if translations is None:
+        return None
+    booklet = Booklet(
         slug=path.stem, path=path, title=schema.title,
-        language=schema.language or settings.language, leaflets=tuple(schema.leaflets),
-        subtitle=schema.subtitle, cover=cover, source_digest=digest,
+        language=language, leaflets=tuple(schema.leaflets),
+        subtitle=schema.subtitle, cover=cover, source_digest=digest, translations=translations,
         field_lines=tuple((str(key[0]), line) for key, line in lines.items() if len(key) == 1),
         member_lines=tuple(lines.get(("leaflets", i), 1) for i in range(len(schema.leaflets))),
     )
+    return booklet
+
+
+def _booklet_translations(
+    schema: BookletSchema, language: str, path: Path, source_dir: Path, lines: LineMap,
+    diagnostics: Diagnostics, has_cover: bool,
+) -> tuple[BookletTranslation, ...] | None:
+    """The booklet's language versions; None (reported) when one is wrong."""
+    found: list[BookletTranslation] = []
+    ok = True
+    for tag, entry in schema.translations.items():
+        line = lines.get(("translations", tag), 1)
+        if tag.split("-")[0].lower() == language.split("-")[0].lower():
+            diagnostics.error(path, line, f"translations: '{tag}' is the booklet's own language "
+                                          f"({language}) — list only the other languages")
+            ok = False
+            continue
+        cover = None
+        if entry.cover is not None:
+            try:
+                asset = resolve_asset(entry.cover.src, source_dir, path,
+                                      lines.get(("translations", tag, "cover", "src"), line))
+            except LeafletError as exc:
+                diagnostics.items.append(exc.diagnostic)
+                ok = False
+                continue
+            cover = HeroImage(asset, entry.cover.alt)
+        elif has_cover:
+            # the picture's alt text is words too: a Welsh guide must describe its cover in Welsh
+            diagnostics.error(path, line, f"translations.{tag}: the booklet has a cover picture; "
+                                          f"add 'cover:' with its src and its alt text in {tag}")
+            ok = False
+            continue
+        found.append(BookletTranslation(tag, entry.title, entry.subtitle, cover, line))
+    return tuple(found) if ok else None

@@ -50,6 +50,7 @@ class Piece:
     style: str | None = None  # character style
     link: str | None = None  # URL
     link_key: int | None = None  # pieces of one link share a key
+    lang: str | None = None  # a stretch in another language (`lang` in the HTML): its w:lang
 
 
 class Sink(Protocol):
@@ -260,6 +261,8 @@ class HtmlBlocks:
         elif tag == "a" and element.get("href"):
             self._link_keys += 1
             inner = replace(fmt, link=element.get("href"), link_key=self._link_keys)
+        if element.get("lang"):  # a language name in its own language, e.g. العربية
+            inner = replace(inner, lang=element.get("lang"))
         if tag == "br":
             out.append(Piece(kind="break"))
         elif tag == "img":

@@ -42,6 +42,7 @@ from leaflet_builder.model import (
     Strong,
     Table,
     Text,
+    is_rtl_language,
 )
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.bidi import (
@@ -65,7 +66,8 @@ from leaflet_builder.render.shared import (
 )
 
 # the order of leaflet_body.html; "body" is the leaflet's own content
-DEFAULT_BLOCKS = ("shared/draft.html", "shared/title.html", "shared/glossary.html", "body",
+DEFAULT_BLOCKS = ("shared/draft.html", "shared/title.html", "shared/glossary.html",
+                  "shared/other_languages.html", "body",
                   "shared/when_to_call.html", "shared/related.html", "shared/disclaimer.html",
                   "shared/about.html")
 # the words blocks.html puts before a callout's title
@@ -206,6 +208,10 @@ class DocxWriter:
             # numbers, drug names and phone numbers out left to right, where they belong
             segments = (direction_segments(isolate_ltr(piece.text, LRE, POP))
                         if self.rtl and piece.kind == "text" else [(piece.text, self.rtl)])
+            if piece.lang is not None and piece.kind == "text":
+                # a stretch in another language (a language's own name): its direction is
+                # that language's, and spell check and screen readers are told which it is
+                segments = [(piece.text, is_rtl_language(piece.lang))]
             for text, rtl in segments:
                 run = paragraph.add_run()
                 if piece.kind == "break":
@@ -217,6 +223,8 @@ class DocxWriter:
                     self._format_run(run, piece, linked=link_element is not None)
                 if rtl:
                     docx_xml.set_run_rtl(run._r.get_or_add_rPr())
+                if piece.lang is not None:
+                    docx_xml.set_language(run._r.get_or_add_rPr(), piece.lang, rtl)
                 if link_element is not None:
                     link_element.append(run._r)
         if self.rtl:

@@ -372,6 +372,14 @@ def _without_own_pieces(page: str, view: dict[str, Any]) -> str:
         checked = checked.replace(f'<script src="{view["script"]}" defer></script>', "")
     if view.get("canonical"):
         checked = checked.replace(f'<link rel="canonical" href="{view["canonical"]}"/>', "")
+    # hreflang alternates to this page and its translations' pages (never fetched by a
+    # browser: they tell search engines and browsers which page is in which language)
+    alternates = [(view.get("lang"), "./"), *((item.get("lang"), item.get("href"))
+                                              for item in view.get("other_languages") or ())]
+    for lang, href in alternates:
+        if href:
+            checked = checked.replace(f'<link rel="alternate" hreflang="{lang}" href="{href}"/>',
+                                      "")
     if view.get("refresh"):
         checked = checked.replace(
             f'<meta http-equiv="refresh" content="0; url={view["refresh"]}"/>', "")
@@ -416,7 +424,7 @@ def _site_target(prefix: str, live: dict[str, Leaflet], images: _Images) -> Page
         return prefix + images.add(asset)
 
     return PageTarget(name="site", xhtml=False, link_href=link_href, image_src=image_src,
-                      related_href=leaflet_href)
+                      related_href=leaflet_href, web_fallback=False)
 
 
 def _downloads(inputs: SiteInputs, build: SiteBuild

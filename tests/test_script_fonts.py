@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,43 @@ def test_chinese_without_the_extra_says_how_to_add_it(tmp_path: Path) -> None:
     findings = [line for line in check.stdout.splitlines() if "missing-glyph" in line]
     assert len(findings) == 1, check.stdout  # one per script: the punctuation is CJK too
     assert expected.split(": ", 1)[1] in findings[0], findings
+
+
+@pytest.mark.parametrize(("slug", "slot", "family"), [
+    ("punjabi", "cs", "Noto Sans Gurmukhi"), ("bengali", "cs", "Hind Siliguri"),
+    ("gujarati", "cs", "Noto Sans Gujarati"), ("tamil", "cs", "Noto Sans Tamil"),
+    ("hindi", "cs", "Noto Sans"), ("chinese", "eastAsia", "Noto Sans SC"),
+    ("urdu", "cs", "Noto Sans Arabic"), ("english", "ascii", "Atkinson Hyperlegible"),
+])
+def test_word_names_a_font_with_the_scripts_letters(docx_dir: Path, slug: str, slot: str,
+                                                    family: str) -> None:
+    """Word draws Indic text in the `w:cs` font and Chinese in `w:eastAsia`: they must be
+    fonts with those letters, and `w:lang` must say the complex-script language."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx_dir / f"{slug}.docx") as package:
+        styles = etree.fromstring(package.read("word/styles.xml"))
+    r_pr = styles.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr")
+    fonts = r_pr.find(f"{w}rFonts")
+    assert fonts.get(f"{w}{slot}") == family, dict(fonts.attrib)
+    assert fonts.get(f"{w}ascii") == "Atkinson Hyperlegible"
+    language = {**SCRIPTS, "english": ENGLISH}[slug][0]
+    lang = r_pr.find(f"{w}lang")
+    assert lang.get(f"{w}val") == language
+    if slot == "cs":
+        assert lang.get(f"{w}bidi") == language
+    # every letter of the sentence is in the document's text
+    with zipfile.ZipFile(docx_dir / f"{slug}.docx") as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    text = "".join(body.itertext())
+    assert "".join({**SCRIPTS, "english": ENGLISH}[slug][1].split()) in "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def docx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("scripts-docx")
+    make_project(root, {slug: source(slug) for slug in [*SCRIPTS, "english"]}, project=PROJECT)
+    result = run_cli("build", "--format", "docx", "--layout", "clinic", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root / "dist" / "clinic"

@@ -76,6 +76,25 @@ _FOLDERS: dict[str, tuple[str, ...]] = {"justmytype_intl_cjk": ("fonts", "ofl", 
 # packages an install may lack, and the extra that adds each (the missing-glyph message says so)
 OPTIONAL_PACKAGES: dict[str, str] = {"justmytype_intl_cjk": "cjk"}
 
+# Word takes the font of Bengali, Gurmukhi, Gujarati, Tamil and Devanagari text from `w:cs`
+# (complex script) and of Chinese from `w:eastAsia`, not from the body font: each document names
+# the font that has its language's letters there (the same family as its PDF), or Word drew
+# them in the Arabic `cs` font, which lacks them, and fell back to whatever it found
+WORD_SCRIPT_FONTS: dict[str, dict[str, str]] = {
+    "bn": {"cs": "Hind Siliguri"},
+    "pa": {"cs": "Noto Sans Gurmukhi"},
+    "gu": {"cs": "Noto Sans Gujarati"},
+    "ta": {"cs": "Noto Sans Tamil"},
+    "hi": {"cs": "Noto Sans"}, "mr": {"cs": "Noto Sans"}, "ne": {"cs": "Noto Sans"},
+    "zh": {"eastAsia": "Noto Sans SC"},
+}
+
+
+def word_script_fonts(language: str) -> dict[str, str]:
+    """The `w:rFonts` slots a document in `language` ('pa', 'zh-Hans') sets for its script."""
+    return dict(WORD_SCRIPT_FONTS.get(language.split("-")[0].lower(), {}))
+
+
 # the family names a PDF may contain (tests and `leaflet check` compare embedded fonts with it)
 PACKAGED_FAMILIES: tuple[str, ...] = tuple(family for _, family, _ in FONT_PACKAGES)
 

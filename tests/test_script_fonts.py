@@ -321,6 +321,45 @@ def test_word_names_a_font_with_the_scripts_letters(docx_dir: Path, slug: str, s
 def docx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("scripts-docx")
     make_project(root, {slug: source(slug) for slug in [*SCRIPTS, "english"]}, project=PROJECT)
-    result = run_cli("build", "--format", "docx", "--layout", "clinic", cwd=root)
+    result = run_cli("build", "--format", "docx", "--format", "epub", "--layout", "clinic",
+                     cwd=root)
     assert result.returncode == 0, result.stderr
     return root / "dist" / "clinic"
+
+
+def test_wheel_ships_the_font_files_with_their_licence(tmp_path: Path) -> None:
+    """Gurmukhi and Gujarati come in the wheel with the OFL text; Chinese does not (an extra)."""
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(repo)], check=True, timeout=300)
+    wheel = next(tmp_path.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        licence = archive.read("leaflet_builder/fontfiles/files/OFL.txt").decode()
+    folder = "leaflet_builder/fontfiles/files/"
+    assert {f"{folder}NotoSansGurmukhi-Regular.ttf", f"{folder}NotoSansGurmukhi-Bold.ttf",
+            f"{folder}NotoSansGujarati-Regular.ttf", f"{folder}NotoSansGujarati-Bold.ttf"} <= names
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    assert not any(name.lower().endswith((".otf", ".ttc")) or "SC" in name for name in names
+                   if name.startswith(folder))
+    assert wheel.stat().st_size < 1_500_000, wheel.stat().st_size  # 0.6 MB today
+
+
+@pytest.mark.parametrize("slug", ["chinese", "punjabi", "urdu"])
+def test_epub_embeds_no_font_and_names_the_language(docx_dir: Path, slug: str) -> None:
+    """Reading systems pick their own font for the script by `lang`: the EPUB carries no font
+    file (a whole CJK font would be megabytes in every booklet) and says the language."""
+    from lxml import etree
+
+    language = SCRIPTS[slug][0]
+    with zipfile.ZipFile(docx_dir / f"{slug}.epub") as package:
+        names = package.namelist()
+        assert not [n for n in names if n.lower().endswith((".ttf", ".otf", ".woff", ".woff2"))]
+        pages = [n for n in names if n.endswith(".xhtml") and "nav" not in n]
+        root = etree.fromstring(package.read(pages[0]))
+        text = "".join(package.read(n).decode() for n in pages)
+    assert root.get("lang") == language
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+    assert SCRIPTS[slug][1] in text

@@ -363,3 +363,40 @@ def test_epub_embeds_no_font_and_names_the_language(docx_dir: Path, slug: str) -
     assert root.get("lang") == language
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == language
     assert SCRIPTS[slug][1] in text
+
+
+@pytest.mark.parametrize("slug", sorted(SCRIPTS))
+@pytest.mark.parametrize("bold", [False, True])
+def test_cover_and_share_card_font_has_every_letter(slug: str, bold: bool) -> None:
+    """The EPUB's generated cover and the site's share card draw the title with Pillow in one
+    packaged font: it must have every letter (Punjabi or Chinese titles drew as boxes)."""
+    from fontTools.ttLib import TTFont
+
+    from leaflet_builder.render.pillow_text import pillow_font
+
+    if slug == "chinese" and "cjk" not in _installed_extras():
+        pytest.skip("the [cjk] extra is not installed")
+    sentence = SCRIPTS[slug][1]
+    font = pillow_font(sentence, 40, bold)
+    cmap = TTFont(font.path, lazy=True).getBestCmap()
+    assert [char for char in sentence if not char.isspace() and ord(char) not in cmap] == []
+
+
+def test_a_long_chinese_title_wraps_on_the_cover() -> None:
+    """Chinese has no spaces: the cover breaks it between characters, never before a comma."""
+    from PIL import Image, ImageDraw
+
+    from leaflet_builder.render.pillow_text import pillow_font, wrap_lines
+
+    if "cjk" not in _installed_extras():
+        pytest.skip("the [cjk] extra is not installed")
+    title = "如果您发烧，请立即给我们打电话。免疫治疗帮助您的身体对抗癌症。"
+    draw = ImageDraw.Draw(Image.new("L", (10, 10)))
+    font = pillow_font(title, 60, True)
+    lines = wrap_lines(draw, title, font, 600)
+    assert len(lines) > 1 and "".join(lines) == title
+    assert all(draw.textlength(line, font=font) <= 600 for line in lines)
+    assert not any(line.startswith(("，", "。")) for line in lines)
+    english = "Call us if you have a fever"  # words are still broken at spaces only
+    assert " ".join(wrap_lines(draw, english, font, 600)) == english
+    assert wrap_lines(draw, english, font, 2000) == [english]

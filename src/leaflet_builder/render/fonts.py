@@ -95,6 +95,12 @@ def word_script_fonts(language: str) -> dict[str, str]:
     return dict(WORD_SCRIPT_FONTS.get(language.split("-")[0].lower(), {}))
 
 
+# families fontconfig finds in their package folder without an `@font-face` rule, which would
+# make WeasyPrint copy the file into every worker's temporary folder (Noto Sans SC is 17 MB);
+# the PDFs are the same either way (same fonts embedded, same subsets, bold from the variable
+# font's weight axis)
+_READ_IN_PLACE = frozenset({"Noto Sans SC"})
+
 # the family names a PDF may contain (tests and `leaflet check` compare embedded fonts with it)
 PACKAGED_FAMILIES: tuple[str, ...] = tuple(family for _, family, _ in FONT_PACKAGES)
 
@@ -130,7 +136,7 @@ def font_face_css() -> str:
     rules = [
         f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
         f"font-weight: {weight}; font-style: {style}; }}"
-        for path, family, weight, style in _faces()
+        for path, family, weight, style in _faces() if family not in _READ_IN_PLACE
     ]
     return "\n".join(rules)
 
@@ -155,7 +161,7 @@ def _faces() -> list[tuple[Path, str, str, str]]:
 def font_configuration() -> Any:
     """This process's WeasyPrint font configuration, kept for every render (loading is slow).
 
-    WeasyPrint copies each `@font-face` file (about 6 MB here) into a temporary folder that it
+    WeasyPrint copies each `@font-face` file (about 7 MB here) into a temporary folder that it
     removes only when the configuration is garbage-collected, which never happens in a pool
     worker (it ends with os._exit): every build used to leave a folder per worker in /tmp. The
     folder is made here and removed by a multiprocessing finalizer instead, which runs when this

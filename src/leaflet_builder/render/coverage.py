@@ -39,11 +39,36 @@ class MissingGlyph:
     script: str
 
     def message(self, layout: str) -> str:
-        return f"no font in layout '{layout}' has glyphs for '{self.char}' ({self.script})"
+        text = f"no font in layout '{layout}' has glyphs for '{self.char}' ({self.script})"
+        extra = extra_for(self.char)
+        return text + (f" — the fonts for it are an optional extra: pip install "
+                       f"'leaflet-builder[{extra}]'" if extra else "")
+
+
+# the characters an optional extra's fonts draw (Han, kana, CJK punctuation, full-width forms)
+_EXTRA_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
+    "cjk": ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
+            (0x20000, 0x3FFFF)),
+}
+
+
+def extra_for(char: str) -> str | None:
+    """The extra whose fonts would draw `char`, when that extra is not installed here."""
+    from leaflet_builder.render.fonts import OPTIONAL_PACKAGES, installed_extras
+
+    if not any(extra not in installed_extras() for extra in OPTIONAL_PACKAGES.values()):
+        return None
+    point = ord(char)
+    for extra, ranges in _EXTRA_RANGES.items():
+        if extra not in installed_extras() and any(low <= point <= high for low, high in ranges):
+            return extra
+    return None
 
 
 def script_name(char: str) -> str:
     """The script a character belongs to, from its Unicode name ('ക' -> 'Malayalam')."""
+    if any(low <= ord(char) <= high for low, high in _EXTRA_RANGES["cjk"]):
+        return "CJK"  # ideographs, and the punctuation and full-width forms set with them
     name = unicodedata.name(char, "")
     if not name:
         return f"U+{ord(char):04X}"

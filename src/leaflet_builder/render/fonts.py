@@ -1,19 +1,23 @@
 """The open-licensed fonts every PDF uses, installed as Python packages (same pages everywhere).
 
-Atkinson Hyperlegible (Braille Institute) is drawn for low-vision readers; Noto Sans covers
-the Latin letters it lacks (Welsh ŵ, ŷ and more); Noto Sans Arabic covers Arabic script; Hind
-Siliguri covers Bengali; IBM Plex Mono sets code. WeasyPrint's fontconfig sees only these (and
-fonts a layout ships with `@font-face`), never the system's, so a glyph none of these has is a
-visible gap on every machine alike rather than a silent difference between machines (and the
-build refuses it: render/coverage.py), and a layout naming a system font gets a packaged one
-instead.
+Atkinson Hyperlegible (Braille Institute) is drawn for low-vision readers and covers the Latin
+letters of Polish, Romanian and Lithuanian too; Noto Sans covers the Latin letters it lacks
+(Welsh ŵ, ŷ) and Devanagari (Hindi); Noto Sans Arabic covers Arabic script and Urdu's
+letters; Hind Siliguri covers Bengali; Noto Sans Gurmukhi, Gujarati and Tamil cover Punjabi,
+Gujarati and Tamil; Noto Sans SC covers Simplified Chinese when the optional `[cjk]` extra is installed (it
+is 30 MB, so not in every install); IBM Plex Mono sets code. WeasyPrint's fontconfig sees only
+these (and fonts a layout ships with `@font-face`), never the system's, so a glyph none of
+these has is a visible gap on every machine alike rather than a silent difference between
+machines (and the build refuses it: render/coverage.py), and a layout naming a system font gets
+a packaged one instead. WeasyPrint embeds only the fonts a document's text uses, each subset
+to its glyphs, so a font that a leaflet does not need costs that leaflet nothing.
 """
-
 from __future__ import annotations
 
 import contextlib
 import functools
 import importlib
+import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
@@ -43,6 +47,22 @@ FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         ("HindSiliguri-Regular.ttf", "400", "normal"),
         ("HindSiliguri-Bold.ttf", "700", "normal"),
     )),
+    ("leaflet_builder.fontfiles", "Noto Sans Gurmukhi", (
+        ("NotoSansGurmukhi-Regular.ttf", "400", "normal"),
+        ("NotoSansGurmukhi-Bold.ttf", "700", "normal"),
+    )),
+    ("leaflet_builder.fontfiles", "Noto Sans Gujarati", (
+        ("NotoSansGujarati-Regular.ttf", "400", "normal"),
+        ("NotoSansGujarati-Bold.ttf", "700", "normal"),
+    )),
+    ("fontpkg_noto_sans_tamil", "Noto Sans Tamil", (
+        ("NotoSansTamil[wdth,wght].ttf", "100 900", "normal"),
+    )),
+    # optional: the `[cjk]` extra (leaflet-builder[cjk]); without it Chinese text is reported
+    # as missing glyphs with the command that adds the fonts (render/coverage.py)
+    ("justmytype_intl_cjk", "Noto Sans SC", (
+        ("NotoSansSC[wght].ttf", "100 900", "normal"),
+    )),
     ("fontpkg_ibm_plex_mono", "IBM Plex Mono", (
         ("IBMPlexMono-Regular.ttf", "400", "normal"),
         ("IBMPlexMono-Bold.ttf", "700", "normal"),
@@ -50,8 +70,53 @@ FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     )),
 )
 
+# where a package keeps its font files (fontpkg packages and ours: "files")
+_FOLDERS: dict[str, tuple[str, ...]] = {"justmytype_intl_cjk": ("fonts", "ofl", "notosanssc")}
+
+# packages an install may lack, and the extra that adds each (the missing-glyph message says so)
+OPTIONAL_PACKAGES: dict[str, str] = {"justmytype_intl_cjk": "cjk"}
+
+# Word takes the font of Bengali, Gurmukhi, Gujarati, Tamil and Devanagari text from `w:cs`
+# (complex script) and of Chinese from `w:eastAsia`, not from the body font: each document names
+# the font that has its language's letters there (the same family as its PDF), or Word drew
+# them in the Arabic `cs` font, which lacks them, and fell back to whatever it found
+WORD_SCRIPT_FONTS: dict[str, dict[str, str]] = {
+    "bn": {"cs": "Hind Siliguri"},
+    "pa": {"cs": "Noto Sans Gurmukhi"},
+    "gu": {"cs": "Noto Sans Gujarati"},
+    "ta": {"cs": "Noto Sans Tamil"},
+    "hi": {"cs": "Noto Sans"}, "mr": {"cs": "Noto Sans"}, "ne": {"cs": "Noto Sans"},
+    "zh": {"eastAsia": "Noto Sans SC"},
+}
+
+
+def word_script_fonts(language: str) -> dict[str, str]:
+    """The `w:rFonts` slots a document in `language` ('pa', 'zh-Hans') sets for its script."""
+    return dict(WORD_SCRIPT_FONTS.get(language.split("-")[0].lower(), {}))
+
+
+# families fontconfig finds in their package folder without an `@font-face` rule, which would
+# make WeasyPrint copy the file into every worker's temporary folder (Noto Sans SC is 17 MB);
+# the PDFs are the same either way (same fonts embedded, same subsets, bold from the variable
+# font's weight axis)
+_READ_IN_PLACE = frozenset({"Noto Sans SC"})
+
 # the family names a PDF may contain (tests and `leaflet check` compare embedded fonts with it)
 PACKAGED_FAMILIES: tuple[str, ...] = tuple(family for _, family, _ in FONT_PACKAGES)
+
+
+@functools.lru_cache(maxsize=1)
+def installed_extras() -> frozenset[str]:
+    """The optional font extras installed here ('cjk')."""
+    return frozenset(extra for package, extra in OPTIONAL_PACKAGES.items()
+                     if _importable(package))
+
+
+def _importable(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):  # a broken or half-removed install: as if absent
+        return False
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,7 +136,7 @@ def font_face_css() -> str:
     rules = [
         f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
         f"font-weight: {weight}; font-style: {style}; }}"
-        for path, family, weight, style in _faces()
+        for path, family, weight, style in _faces() if family not in _READ_IN_PLACE
     ]
     return "\n".join(rules)
 
@@ -79,7 +144,13 @@ def font_face_css() -> str:
 def _faces() -> list[tuple[Path, str, str, str]]:
     faces = []
     for package, family, files in FONT_PACKAGES:
-        folder = Path(importlib.import_module(package).__file__ or "").parent / "files"
+        try:
+            module = importlib.import_module(package)
+        except ModuleNotFoundError:
+            if package in OPTIONAL_PACKAGES:
+                continue  # an extra not installed: its script is reported as missing glyphs
+            raise
+        folder = Path(module.__file__ or "").parent.joinpath(*_FOLDERS.get(package, ("files",)))
         for name, weight, style in files:
             if (folder / name).is_file():
                 faces.append(((folder / name).resolve(), family, weight, style))
@@ -90,7 +161,7 @@ def _faces() -> list[tuple[Path, str, str, str]]:
 def font_configuration() -> Any:
     """This process's WeasyPrint font configuration, kept for every render (loading is slow).
 
-    WeasyPrint copies each `@font-face` file (about 6 MB here) into a temporary folder that it
+    WeasyPrint copies each `@font-face` file (about 7 MB here) into a temporary folder that it
     removes only when the configuration is garbage-collected, which never happens in a pool
     worker (it ends with os._exit): every build used to leave a folder per worker in /tmp. The
     folder is made here and removed by a multiprocessing finalizer instead, which runs when this

@@ -1,7 +1,8 @@
 """Text drawn with Pillow in the packaged fonts: the EPUB's generated cover, the PDF's DRAFT mark.
 
 The same packaged fonts as the PDFs (render/fonts.py), so the same text gives the same pixels
-on every machine; Arabic is shaped by Pillow's Raqm layout engine when it has one.
+on every machine; Arabic and the Indic scripts are shaped by Pillow's Raqm layout engine when it
+has one.
 """
 
 from __future__ import annotations
@@ -24,17 +25,38 @@ def pillow_font(text: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
 
 def wrap_lines(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
                width: int) -> list[str]:
-    """`text` broken at spaces into lines no wider than `width` pixels (a long word stays whole)."""
+    """`text` broken at spaces into lines no wider than `width` pixels (a long word stays whole).
+
+    Chinese is written without spaces: it may break between any two of its characters.
+    """
     lines: list[str] = []
     current = ""
     for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and draw.textlength(candidate, font=font) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
+        for index, piece in enumerate(_pieces(word)):
+            joined = f"{current}{piece}" if index else f"{current} {piece}".strip()
+            if current and draw.textlength(joined, font=font) > width:
+                lines.append(current)
+                current = piece
+            else:
+                current = joined
     return [*lines, current] if current else lines
+
+
+def _pieces(word: str) -> list[str]:
+    """A word as the pieces a line may break between: each Han character on its own (with the
+    punctuation after it, which must not start a line), other text whole."""
+    pieces: list[str] = []
+    for char in word:
+        closing = char in "，。、；：！？）》」』"
+        if pieces and (closing or not (_is_han(char) or _is_han(pieces[-1][-1]))):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    return pieces
+
+
+def _is_han(char: str) -> bool:
+    return 0x2E80 <= ord(char) <= 0x9FFF or 0xF900 <= ord(char) <= 0xFAFF
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -47,10 +69,24 @@ def _face_for(text: str, bold: bool) -> str:
     """The packaged font that has every letter of `text`."""
     if any(lo <= ord(c) <= hi for c in text for lo, hi in ARABIC_BLOCKS):
         return "NotoSansArabic[wdth,wght].ttf"
-    atkinson = "AtkinsonHyperlegible-Bold.ttf" if bold else "AtkinsonHyperlegible-Regular.ttf"
-    if all(ord(c) in _cmap(atkinson) for c in text if not c.isspace()):
-        return atkinson
-    return "NotoSans[wdth,wght].ttf"  # Welsh ŵ ŷ and other letters Atkinson lacks
+    # Pillow draws a text in one font: the first of these that has every letter, or else the
+    # one that has most (a Punjabi or Chinese title in Noto Sans was a row of boxes)
+    weight = "Bold" if bold else "Regular"
+    faces = [name for name in (
+        f"AtkinsonHyperlegible-{weight}.ttf",
+        "NotoSans[wdth,wght].ttf",  # Welsh ŵ ŷ and other letters Atkinson lacks; Devanagari
+        f"HindSiliguri-{weight}.ttf",
+        f"NotoSansGurmukhi-{weight}.ttf",
+        f"NotoSansGujarati-{weight}.ttf",
+        "NotoSansTamil[wdth,wght].ttf",
+        "NotoSansSC[wght].ttf",  # only with the [cjk] extra
+    ) if font_file(name) is not None]
+    letters = {ord(c) for c in text if not c.isspace()}
+    # in order, so the 17 MB Chinese font is read only for a text the others cannot draw
+    for name in faces:
+        if letters <= _cmap(name):
+            return name
+    return max(faces, key=lambda name: (len(letters & _cmap(name)), -faces.index(name)))
 
 
 @functools.lru_cache(maxsize=8)

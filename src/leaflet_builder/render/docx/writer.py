@@ -56,6 +56,7 @@ from leaflet_builder.render.bidi import (
 from leaflet_builder.render.docx import xml as docx_xml
 from leaflet_builder.render.docx.html import HtmlBlocks, Piece, normalise
 from leaflet_builder.render.docx.styles import DocxDesign, StyleIndex, add_styles
+from leaflet_builder.render.fonts import word_script_fonts
 from leaflet_builder.render.pages import render_template
 from leaflet_builder.render.shared import (
     DRAFT_LABEL,
@@ -646,9 +647,11 @@ def _set_up_styles(doc: DocxDocument, d: DocxDesign, numbering: docx_xml.Numberi
                                                "rPrDefault"), "rPr")
         docx_xml.set_language(r_pr, language, rtl)
     else:
+        script = word_script_fonts(language)
         docx_xml.set_document_defaults(
             styles_root, {"ascii": d.font, "hAnsi": d.font, "eastAsia": d.font,
-                          "cs": d.complex_font}, d.body_pt, language, rtl)
+                          "cs": d.complex_font, **script}, d.body_pt, language, rtl,
+            complex_script="cs" in script)
     docx_xml.set_settings_language(doc.settings.element, language, rtl)
     add_styles(doc, d, numbering, keep_existing=from_reference)
 

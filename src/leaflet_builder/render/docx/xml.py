@@ -345,7 +345,7 @@ class Numbering:
 
 
 def set_document_defaults(styles_root: BaseOxmlElement, fonts: dict[str, str], size_pt: float,
-                          language: str, rtl: bool) -> None:
+                          language: str, rtl: bool, complex_script: bool = False) -> None:
     """Fonts, size and language every style inherits (`w:docDefaults`): spell check uses it."""
     defaults = ensure(styles_root, "docDefaults")
     r_pr_default = defaults.find(qn("w:rPrDefault"))
@@ -357,12 +357,14 @@ def set_document_defaults(styles_root: BaseOxmlElement, fonts: dict[str, str], s
     half_points = str(round(size_pt * 2))
     put_child(r_pr, make("sz", val=half_points), RPR_ORDER)
     put_child(r_pr, make("szCs", val=half_points), RPR_ORDER)
-    set_language(r_pr, language, rtl)
+    set_language(r_pr, language, rtl, complex_script)
 
 
-def set_language(r_pr: BaseOxmlElement, language: str, rtl: bool) -> None:
+def set_language(r_pr: BaseOxmlElement, language: str, rtl: bool,
+                 complex_script: bool = False) -> None:
     attrs = {"val": language, "eastAsia": language}
-    if rtl:
+    # `w:bidi` is the language of complex-script text: Indic scripts too, not only Arabic
+    if rtl or complex_script:
         attrs["bidi"] = language
     put_child(r_pr, make("lang", **attrs), RPR_ORDER)
 

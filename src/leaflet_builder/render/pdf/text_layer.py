@@ -23,6 +23,11 @@ The fix, kept to this module and active only while our PDFs are written (`exact_
    rendered page).
 4. All the font objects WeasyPrint keeps for one font file share one ToUnicode map and one
    width table (WeasyPrint writes the last one's for all of them).
+5. Left-to-right scripts (Bengali, Gurmukhi, Devanagari, Gujarati, Tamil): a cluster's glyph
+   is drawn from where the cluster starts and is as wide as the whole cluster, so a vowel sign
+   drawn before its consonant (Bengali ে) leaves no gap readers take for a space ("হ লে" for
+   "হলে"); a mark Pango gives a cluster of its own (Gurmukhi ੰ) joins its letter's cluster, so
+   readers that order glyphs by position do not put it before the vowel sign it follows.
 
 The patch checks the WeasyPrint version it was written for and fails loudly on another one,
 rather than silently writing a wrong text layer again.
@@ -32,6 +37,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -224,28 +231,63 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
                 places.append(pen + offset)
                 moves.append(offset + natural[info.glyph] - (int(kerning) if kerning else 0))
             pen += moves[-1]
-        members: dict[int, list[int]] = {}
-        for i, info in enumerate(infos):
-            if info.glyph != pango.PANGO_GLYPH_EMPTY:
-                members.setdefault(clusters[i], []).append(i)
-        for start, indices in members.items():
+        # left to right only (Indic scripts; the right-to-left runs are drawn as they were,
+        # checked by tests/test_pdf_text_layer.py): a combining mark that Pango gives a cluster
+        # of its own (Gurmukhi ੰ after ੂ) joins the letter before it, as a glyph of its own it
+        # was read apart from its letter, or before it, by readers that sort by position
+        ltr = not item.analysis.level % 2
+        group = dict(zip(starts, starts, strict=True))
+        for previous, start in itertools.pairwise(starts):
+            text = utf8[item.offset + start:item.offset + ends[start]].decode()
+            if ltr and text and unicodedata.category(text[0]).startswith("M"):
+                group[start] = group[previous]
+                ends[group[previous]] = ends[start]
+        spans: dict[int, list[int]] = {}
+        for i in range(count):
+            spans.setdefault(group[clusters[i]], []).append(i)
+        for start, span in spans.items():
+            indices = [i for i in span if infos[i].glyph != pango.PANGO_GLYPH_EMPTY]
+            if not indices:
+                continue
             text = utf8[item.offset + start:item.offset + ends[start]].decode()
             # the glyph that stands for the cluster is its widest (a letter's skeleton, not
             # the dots and vowel marks drawn on it, which have no advance)
             carrier = max(indices, key=lambda i: (infos[i].geometry.width, -i))
+            combined = ltr and len(indices) > 1 and span == list(range(span[0], span[-1] + 1))
+            if not combined:
+                origin, width = places[carrier], natural[infos[carrier].glyph]
+            else:
+                # drawn from where the cluster starts, as wide as all its glyphs: a vowel
+                # sign drawn before its consonant (Bengali ে, Tamil ை) no longer leaves a gap
+                # that readers take for a space inside the word
+                origin = places[span[0]] - (infos[span[0]].geometry.x_offset / font_size
+                                            if infos[span[0]].glyph != pango.PANGO_GLYPH_EMPTY
+                                            else 0)
+                width = round(sum(moves[i] for i in span))
             parts = tuple(
                 (infos[i].glyph,
-                 round((places[i] - places[carrier]) * font.upem / 1000),
+                 round((places[i] - origin) * font.upem / 1000),
                  # WeasyPrint raises a glyph by -y_offset / 1000 points
                  round((infos[carrier].geometry.y_offset - infos[i].geometry.y_offset)
                        / 1000 / font_size * font.upem))
                 for i in [carrier, *(i for i in indices if i != carrier)])
             drawn = registry.glyph_for(font, parts, text)
-            font.widths[drawn] = natural[infos[carrier].glyph]
+            # an alias keeps the width it was first drawn with (the pen's moves are set from it)
+            font.widths[drawn] = font.widths.setdefault(drawn, width) if combined else width
             font.to_unicode[drawn] = text
             infos[carrier].glyph = drawn
-            for i in indices:
-                if i != carrier:
+            if combined:
+                # the pen moves as far over the cluster as before, all of it at the carrier
+                infos[carrier].geometry.x_offset = 0
+                infos[carrier].geometry.width = round(sum(moves[i] for i in span) / scale)
+            for i in span:
+                if i == carrier:
+                    continue
+                if combined:  # the carrier moves the pen for them all
+                    infos[i].glyph = pango.PANGO_GLYPH_EMPTY
+                    infos[i].geometry.x_offset = infos[i].geometry.y_offset = 0
+                    infos[i].geometry.width = 0
+                elif infos[i].glyph != pango.PANGO_GLYPH_EMPTY:
                     # drawn as part of the carrier: only the pen moves, as it did
                     infos[i].glyph = pango.PANGO_GLYPH_EMPTY
                     infos[i].geometry.x_offset = infos[i].geometry.y_offset = 0

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import IN_CI, leaflet_text, make_project, require_tool, run_cli
+from tests.helpers import IN_CI, REPO, leaflet_text, make_project, require_tool, run_cli
 
 pikepdf = pytest.importorskip("pikepdf")
 pdfplumber = pytest.importorskip("pdfplumber")
@@ -335,7 +335,7 @@ def test_wheel_ships_the_font_files_with_their_licence(tmp_path: Path) -> None:
     """Gurmukhi and Gujarati come in the wheel with the OFL text; Chinese does not (an extra)."""
     import sys
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = REPO
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(tmp_path), str(repo)], check=True, timeout=300)
     wheel = next(tmp_path.glob("*.whl"))

@@ -39,6 +39,7 @@ from leaflet_builder.model import (
 )
 from leaflet_builder.render import RenderContext, docx_xml
 from leaflet_builder.render.bidi import (
+    AS_EMBEDDING,
     LEFT_TO_RIGHT_MARK,
     LRE,
     POP,
@@ -197,7 +198,8 @@ class DocxWriter:
             # in a right-to-left document, runs of Arabic are marked right to left and runs
             # of Latin letters and digits are not (render/bidi.py): Word and LibreOffice lay
             # numbers, drug names and phone numbers out left to right, where they belong
-            segments = (direction_segments(isolate_ltr(piece.text, LRE, POP))
+            marked = piece.text.translate(AS_EMBEDDING)  # a template's isolates, Word's way
+            segments = (direction_segments(isolate_ltr(marked, LRE, POP))
                         if self.rtl and piece.kind == "text" else [(piece.text, self.rtl)])
             for text, rtl in segments:
                 run = paragraph.add_run()

@@ -76,12 +76,24 @@ def is_text(word: dict[str, Any]) -> bool:
 
 
 def lines_of(words: list[dict[str, Any]]) -> list[float]:
-    """The distinct text lines the words sit on (their tops, 2 pt apart at least)."""
-    tops: list[float] = []
-    for top in sorted(w["top"] for w in words):
-        if not tops or top - tops[-1] > 2:
-            tops.append(top)
-    return tops
+    """The distinct text lines the words sit on (their tops, 2 pt apart at least).
+
+    An Arabic word beside a Latin one on the same line has its box some 5 pt lower (Noto Sans
+    Arabic's deeper descent): across the two scripts, boxes that overlap by half a word's
+    height share a line (a wrapped line's boxes do not overlap the line above at all).
+    """
+    lines: list[dict[str, Any]] = []  # the first word of each line
+    for word in sorted(words, key=lambda w: w["top"]):
+        if lines and (word["top"] - lines[-1]["top"] <= 2 or (
+                _arabic(word) != _arabic(lines[-1])
+                and lines[-1]["bottom"] - word["top"] >= (word["bottom"] - word["top"]) / 2)):
+            continue
+        lines.append(word)
+    return [word["top"] for word in lines]
+
+
+def _arabic(word: dict[str, Any]) -> bool:
+    return any("\u0600" <= char <= "\u06ff" for char in word["text"])
 
 
 @dataclass(frozen=True)
@@ -106,11 +118,15 @@ def body_words(page: Page, geometry: Geometry) -> list[dict[str, Any]]:
 
 
 def page_footer(page: Page, geometry: Geometry) -> Footer:
-    """The footer split at the page number's first word: the title is what stands before it."""
-    words = footer_words(page, geometry)
-    starts = [w["x0"] for w in words if w["text"] == "Page"]
-    split = max(starts) - 1 if starts else page.trim[2]
-    return Footer([w for w in words if w["x0"] < split], [w for w in words if w["x0"] >= split])
+    """The footer split at the page number ("Page N of M", its four words from the last
+    "Page"): the title is the rest — before it in a left-to-right leaflet, after it (on the
+    right) in an Arabic one, where the two sides change places."""
+    words = footer_words(page, geometry)  # line by line, left to right
+    starts = [i for i, w in enumerate(words) if w["text"] == "Page"]
+    if not starts:
+        return Footer(words, [])
+    first = starts[-1]
+    return Footer(words[:first] + words[first + 4:], words[first:first + 4])
 
 
 # the print layout's wallet-card pages (print/wallet-card.css): 85 x 55 mm, 5.5 mm bottom margin

@@ -22,7 +22,6 @@ import json
 import re
 import shutil
 import subprocess
-import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -32,12 +31,16 @@ import yaml
 from lxml import etree
 
 from leaflet_builder.project import load_project
-from tests.content_inventory import Inventory, inventory, missing
+from tests.content_inventory import (
+    BIDI_CONTROLS,
+    Inventory,
+    inventory,
+    missing,
+    missing_words,
+)
 from tests.helpers import SHIPPED_SOURCE, require_tool, run_cli
 
 TRANSLATION_FIELDS = ("translation_of", "translation_version")
-# the marks poppler and the bidi code put around right-to-left and left-to-right stretches
-BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -183,17 +186,6 @@ def inventories(built: tuple[Path, Path]) -> dict[str, Inventory]:
     return {slug: inventory(project.leaflets[slug]) for slug in SLUGS}
 
 
-def words(text: str) -> collections.Counter[str]:
-    """Whole words and numbers, without bidi marks or punctuation (a display matter)."""
-    text = unicodedata.normalize("NFC", text).translate(BIDI_CONTROLS).replace("\u00ad", "")
-    return collections.Counter(re.findall(r"[^\W\d_]+|\d+", text))
-
-
-def missing_words(inv: Inventory, text: str) -> collections.Counter[str]:
-    # a list item's text is also among the paragraphs (walk_blocks goes into items): once each
-    return words("\n".join(dict.fromkeys(inv.texts()))) - words(text)
-
-
 @pytest.mark.parametrize("slug", SLUGS)
 def test_pdf_reads_back_every_word(built: tuple[Path, Path], inventories: dict[str, Inventory],
                                    slug: str) -> None:
@@ -201,10 +193,15 @@ def test_pdf_reads_back_every_word(built: tuple[Path, Path], inventories: dict[s
 
     pdf = built[1] / "clinic" / f"{slug}.pdf"
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
-    assert missing_words(inventories[slug], text) == collections.Counter()
+    assert missing_words(inventories[slug].texts(), text) == collections.Counter()
     poppler = subprocess.run([require_tool("pdftotext"), "-raw", "-enc", "UTF-8", str(pdf), "-"],
                              capture_output=True, text=True, check=True).stdout
-    assert missing_words(inventories[slug], poppler) == collections.Counter()
+    assert missing_words(inventories[slug].texts(), poppler) == collections.Counter()
+    # the link to the English CAR-T leaflet is a link on paper too
+    reader = pypdf.PdfReader(pdf)
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    uris = {a["/A"]["/URI"] for a in annotations if "/A" in a and "/URI" in a["/A"]}
+    assert set(inventories[slug].link_targets) <= uris
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -228,6 +225,15 @@ def test_epub_and_web_page_read_back_every_phrase_in_the_language(
     assert (html.get("lang"), html.get("dir")) == (language, direction)
     html_text = "".join(html.itertext()).translate(BIDI_CONTROLS)
     assert missing(inventories[slug].texts(), html_text) == []
+    hrefs = set(html.xpath("//a/@href"))
+    assert set(inventories[slug].link_targets) <= hrefs
+    # a link to another leaflet (the English CAR-T leaflet) goes to its page beside this one
+    linked = re.findall(r"\]\(([a-z0-9-]+)\.md\)", read_source(slug)[1])
+    assert {f"{target}.html" for target in linked} <= hrefs
+    # "When to call us" follows the body once, with the project's 24-hour number
+    phone = yaml.safe_load((SHIPPED_SOURCE / "project.yaml").read_text())["urgent"]["phone"]
+    box = html.xpath("//aside[contains(@class, 'when-to-call')]")
+    assert len(box) == 1 and phone in "".join(box[0].itertext())
     with zipfile.ZipFile(built[1] / "clinic" / f"{slug}.epub") as book:
         pages = [etree.fromstring(book.read(name)) for name in book.namelist()
                  if name.endswith(".xhtml") and not name.endswith("nav.xhtml")]

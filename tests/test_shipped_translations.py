@@ -280,15 +280,13 @@ def test_arabic_page_shows_the_24_hour_number_as_dialled(built: tuple[Path, Path
     assert [p for p in paragraphs if f"\u202a{phone}\u202c" in p], paragraphs
 
 
-def test_only_a_grouped_number_in_a_right_to_left_leaflet_is_isolated() -> None:
+def test_the_24_hour_number_is_isolated_only_in_a_right_to_left_leaflet() -> None:
     from leaflet_builder.model import UrgentSettings
     from leaflet_builder.render.shared import urgent_view
 
     grouped = urgent_view(UrgentSettings(phone="0100 000 0000"), rtl=True)
     assert grouped is not None and grouped["phone"] == "\u20660100 000 0000\u2069"
     assert grouped["phone_href"] == "tel:01000000000"
-    # left to right, or one group alone: nothing to reorder, no invisible marks to copy
+    # left to right: nothing to reorder, no invisible marks to copy
     plain = urgent_view(UrgentSettings(phone="0100 000 0000"))
     assert plain is not None and plain["phone"] == "0100 000 0000"
-    single = urgent_view(UrgentSettings(phone="01000000000"), rtl=True)
-    assert single is not None and single["phone"] == "01000000000"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -81,3 +82,25 @@ def missing(texts: list[str], haystack: str) -> list[str]:
     """The texts not found in `haystack` (compared without white space)."""
     squashed = squash(haystack)
     return [t for t in texts if t.strip() and squash(t) not in squashed]
+
+
+# the invisible marks poppler and the bidi code put around right-to-left and left-to-right
+# stretches (U+200E/U+200F, U+202A-U+202E, U+2066-U+2069): layout instructions, not words
+BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def word_counts(text: str) -> collections.Counter[str]:
+    """Whole words and numbers, without bidi marks or punctuation (a display matter).
+
+    For readers that give Arabic lines in visual order (pypdf, pdftotext -layout), where
+    phrases cannot be compared: a word broken at a line end by the layout's hyphenation
+    (WeasyPrint's U+2010, or a soft hyphen) is joined again.
+    """
+    text = unicodedata.normalize("NFC", text).translate(BIDI_CONTROLS)
+    text = re.sub(r"[\u2010\u00ad]\s*\n\s*", "", text).replace("\u00ad", "")
+    return collections.Counter(re.findall(r"[^\W\d_]+|\d+", text))
+
+
+def missing_words(texts: list[str], haystack: str) -> collections.Counter[str]:
+    """The words of `texts` (each text once) that `haystack` has fewer of."""
+    return word_counts("\n".join(dict.fromkeys(texts))) - word_counts(haystack)

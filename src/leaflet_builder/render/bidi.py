@@ -27,6 +27,8 @@ LRI, PDI = "\u2066", "\u2069"
 LEFT_TO_RIGHT_MARK = "\u200e"
 # the older embedding pair, which Word has honoured longer than the isolates
 LRE, POP = "\u202a", "\u202c"
+# what a template isolated (the 24-hour number in "When to call us"), as Word takes it
+AS_EMBEDDING = str.maketrans({LRI: LRE, PDI: POP})
 
 
 def direction(char: str) -> str:

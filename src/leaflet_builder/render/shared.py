@@ -32,7 +32,7 @@ from leaflet_builder.model import (
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.bidi import isolate_leaflet
+from leaflet_builder.render.bidi import LRI, PDI, isolate_leaflet
 
 DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
 DRAFT_LABEL = f"{DRAFT_MARK} — not for patient use"
@@ -76,14 +76,20 @@ class PageTarget:
     web_fallback: bool = True
 
 
-def urgent_view(urgent: UrgentSettings | None) -> dict[str, str] | None:
+def urgent_view(urgent: UrgentSettings | None, rtl: bool = False) -> dict[str, str] | None:
     """The "When to call us" block's data as plain strings: the threshold written as a reader
-    sees it (`37.5°C`, `38°C`), each number with the `tel:` address a phone can dial."""
+    sees it (`37.5°C`, `38°C`), each number with the `tel:` address a phone can dial.
+
+    In a right-to-left leaflet the 24-hour number is isolated as left-to-right text
+    (render/bidi.py): its groups would otherwise be laid out from the right, "0100 000 0000"
+    shown as "0000 000 0100", a number the patient would dial. The leaflet's own text is
+    isolated where it is read (`isolate_leaflet`); this number comes from project.yaml."""
     if urgent is None:
         return None
     degrees = f"{urgent.fever_threshold_c:g}"
+    grouped = " " in urgent.phone.strip()  # one group alone is never reordered
     return {
-        "phone": urgent.phone,
+        "phone": f"{LRI}{urgent.phone}{PDI}" if rtl and grouped else urgent.phone,
         "phone_href": "tel:" + "".join(c for c in urgent.phone if c.isdigit() or c == "+"),
         "fever": f"{degrees}°C",
         "emergency": urgent.emergency_number,
@@ -193,7 +199,7 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "other_languages": other_languages(leaflet, ctx, target),
         "settings": settings,
         "organisation": settings.organisation or "",
-        "urgent": urgent_view(settings.urgent),
+        "urgent": urgent_view(settings.urgent, rtl=meta.is_rtl),
         "target": target,
         # plain strings: the template never sees the asset (a path) itself
         "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,

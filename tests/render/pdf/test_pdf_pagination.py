@@ -76,12 +76,24 @@ def is_text(word: dict[str, Any]) -> bool:
 
 
 def lines_of(words: list[dict[str, Any]]) -> list[float]:
-    """The distinct text lines the words sit on (their tops, 2 pt apart at least)."""
-    tops: list[float] = []
-    for top in sorted(w["top"] for w in words):
-        if not tops or top - tops[-1] > 2:
-            tops.append(top)
-    return tops
+    """The distinct text lines the words sit on (their tops, 2 pt apart at least).
+
+    An Arabic word beside a Latin one on the same line has its box some 5 pt lower (Noto Sans
+    Arabic's deeper descent): across the two scripts, boxes that overlap by half a word's
+    height share a line (a wrapped line's boxes do not overlap the line above at all).
+    """
+    lines: list[dict[str, Any]] = []  # the first word of each line
+    for word in sorted(words, key=lambda w: w["top"]):
+        if lines and (word["top"] - lines[-1]["top"] <= 2 or (
+                _arabic(word) != _arabic(lines[-1])
+                and lines[-1]["bottom"] - word["top"] >= (word["bottom"] - word["top"]) / 2)):
+            continue
+        lines.append(word)
+    return [word["top"] for word in lines]
+
+
+def _arabic(word: dict[str, Any]) -> bool:
+    return any("\u0600" <= char <= "\u06ff" for char in word["text"])
 
 
 @dataclass(frozen=True)
@@ -105,12 +117,40 @@ def body_words(page: Page, geometry: Geometry) -> list[dict[str, Any]]:
     return [w for w in page.words if w["top"] < margin_top - 1]
 
 
-def page_footer(page: Page, geometry: Geometry) -> Footer:
-    """The footer split at the page number's first word: the title is what stands before it."""
-    words = footer_words(page, geometry)
-    starts = [w["x0"] for w in words if w["text"] == "Page"]
-    split = max(starts) - 1 if starts else page.trim[2]
-    return Footer([w for w in words if w["x0"] < split], [w for w in words if w["x0"] >= split])
+def page_footer(page: Page, geometry: Geometry, number: int | None = None,
+                total: int | None = None) -> Footer:
+    """The footer split at the page number ("Page N of M", its four words from the last
+    "Page"): the title is the rest — before it in a left-to-right leaflet, after it (on the
+    right) in an Arabic one, where the two sides change places.
+
+    In another language's wording ("Tudalen 1 o 3"), given the page's `number` and the
+    `total`: the footer's first line splits at its widest gap, and the page number is the
+    side that holds both numbers.
+    """
+    words = footer_words(page, geometry)  # line by line, left to right
+    starts = [i for i, w in enumerate(words) if w["text"] == "Page"]
+    if starts:
+        first = starts[-1]
+        return Footer(words[:first] + words[first + 4:], words[first:first + 4])
+    if number is None or total is None or not words:
+        return Footer(words, [])
+    top = lines_of(words)[0]
+    line = sorted((w for w in words if lines_of([*(v for v in words if v["top"] == top), w])
+                   == [top]), key=lambda w: w["x0"])
+    gaps = [line[i + 1]["x0"] - line[i]["x1"] for i in range(len(line) - 1)]
+    if not gaps:
+        return Footer(words, [])
+    cut = gaps.index(max(gaps)) + 1
+    sides = [side for side in (line[cut:], line[:cut])
+             if {str(number), str(total)} <= {_digits(w["text"]) for w in side}]
+    if not sides:
+        return Footer(words, [])
+    side = min(sides, key=len)
+    return Footer([w for w in words if w not in side], side)
+
+
+def _digits(text: str) -> str:
+    return text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
 
 
 # the print layout's wallet-card pages (print/wallet-card.css): 85 x 55 mm, 5.5 mm bottom margin
@@ -134,7 +174,7 @@ def assert_footers_on_one_line(path: Path, default: Geometry) -> None:
     pages = read_pages(path)
     for number, page in enumerate(pages, start=1):
         geometry = page_geometry(page, default)
-        footer = page_footer(page, geometry)
+        footer = page_footer(page, geometry, number, len(pages))
         where = f"{path.parent.name}/{path.name} page {number}: {footer.text()!r}"
         if not body_words(page, geometry) or (number == 1 and path.stem in BOOKLETS):
             assert not footer.title and not footer.number, where
@@ -142,7 +182,11 @@ def assert_footers_on_one_line(path: Path, default: Geometry) -> None:
         assert footer.title and footer.number, f"{where}: a side of the footer is empty"
         assert len(lines_of(footer.title)) == 1, f"{where}: the title wraps"
         assert lines_of(footer.title) == lines_of(footer.number), f"{where}: not one line"
-        assert " ".join(w["text"] for w in footer.number) == f"Page {number} of {len(pages)}", where
+        if any(w["text"] == "Page" for w in footer.number):
+            assert " ".join(w["text"] for w in footer.number) == f"Page {number} of {len(pages)}", \
+                where
+        else:  # the layout's wording in the leaflet's language (an i18n catalogue)
+            assert len(footer.number) <= 5, where
 
 
 def leaflet_pdfs(folder: Path) -> list[Path]:

@@ -46,6 +46,7 @@ from leaflet_builder.model import (
 )
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.bidi import (
+    AS_EMBEDDING,
     LEFT_TO_RIGHT_MARK,
     LRE,
     POP,
@@ -207,7 +208,8 @@ class DocxWriter:
             # in a right-to-left document, runs of Arabic are marked right to left and runs
             # of Latin letters and digits are not (render/bidi.py): Word and LibreOffice lay
             # numbers, drug names and phone numbers out left to right, where they belong
-            segments = (direction_segments(isolate_ltr(piece.text, LRE, POP))
+            marked = piece.text.translate(AS_EMBEDDING)  # a template's isolates, Word's way
+            segments = (direction_segments(isolate_ltr(marked, LRE, POP))
                         if self.rtl and piece.kind == "text" else [(piece.text, self.rtl)])
             if piece.lang is not None and piece.kind == "text":
                 # a stretch in another language (a language's own name): its direction is

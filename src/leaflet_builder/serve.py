@@ -18,8 +18,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from leaflet_builder.build import BuildOptions, BuildResult
-from leaflet_builder.build_report import Verbosity
+from leaflet_builder.build.options import BuildOptions, BuildResult
+from leaflet_builder.build.report import Verbosity
 
 EVENTS = "/_leaflet/events"
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")

@@ -40,6 +40,7 @@ NOOP_RECORD = ".leaflet-build-noop.json"
 # render/site/ itself (so new site code rebuilds the site once): a change to that code changes
 # it without changing a byte of the site. Shown as a note, not counted as a difference.
 FINGERPRINTS = "manifest.json: the site's input fingerprints"
+EXIT_STATUS = "(exit status)"  # compared too: a build that fails on one side is a difference
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: any fixed instant will do, the same for both refs
 
 
@@ -183,13 +184,14 @@ def main() -> int:
                 if done.returncode not in (0, 1):  # 1: a leaflet failed, itself an output
                     print(done.stdout + done.stderr)
                 results.setdefault(name, []).append(
-                    {**hashes(out, code), "(exit status)": str(done.returncode)})
+                    {**hashes(out, code), EXIT_STATUS: str(done.returncode)})
         found = [line for name, (left, right) in results.items()
                  for line in compare(name, left, right)]
         differences = [line for line in found if FINGERPRINTS not in line]
         for line in found:
             print(line if line in differences else f"note: {line} (render/site/ code changed)")
-        total = sum(len(left) for left, _ in results.values())
+        total = sum(1 for left, _ in results.values() for key in left  # files, not the notes
+                    if key not in (FINGERPRINTS, EXIT_STATUS))
         print(f"{len(differences)} differences in {total} files" if differences
               else f"no differences: {total} files byte-identical")
         return 1 if differences else 0

@@ -156,10 +156,11 @@ def serve(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
     built). Errors show over the last good page and in the terminal; stop with Ctrl-C.
     """
     from leaflet_builder.build.options import BuildOptions
+    from leaflet_builder.render.formats import SITE
     from leaflet_builder.serve import serve as run_serve
 
     _require_source(source_dir)
-    options = BuildOptions(source_dir, out_dir, layouts, formats or ("site",), jobs=jobs,
+    options = BuildOptions(source_dir, out_dir, layouts, formats or (SITE,), jobs=jobs,
                            timeout=timeout or None, scheduler=scheduler)
     try:
         run_serve(options, host, port, _verbosity(quiet, verbose))

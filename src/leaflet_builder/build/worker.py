@@ -22,7 +22,7 @@ from typing import Any, Literal
 from leaflet_builder.build.guards import die_with_parent
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.model import Booklet, Leaflet
-from leaflet_builder.render import RenderContext
+from leaflet_builder.render import RenderContext, get_renderer
 from leaflet_builder.render.formats import FORMATS
 
 OutputKind = Literal["leaflet", "booklet"]
@@ -152,7 +152,7 @@ def warm_up(formats: tuple[str, ...]) -> None:
         if not FORMATS[fmt].renders_documents:
             continue  # the web site is made in the build's own process
         try:
-            FORMATS[fmt].renderer()
+            get_renderer(fmt)
         except Exception:  # noqa: BLE001, S110 - the job itself reports it, with its path
             pass
 
@@ -196,7 +196,7 @@ def timeout_message(job: RenderJob) -> str:
 
 
 def _render(job: RenderJob) -> bytes:
-    renderer = FORMATS[job.task.format].renderer()
+    renderer = get_renderer(job.task.format)
     if isinstance(job.document, Leaflet):
         return renderer.render_leaflet(job.document, job.ctx)
     return renderer.render_booklet(job.document, list(job.members), job.ctx)

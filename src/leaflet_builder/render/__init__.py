@@ -7,12 +7,14 @@ Adding a format is one module with a `RENDERER` plus one line in the table of fo
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from leaflet_builder.model import Booklet, Leaflet, ProjectSettings
+from leaflet_builder.render.formats import FORMATS
 
 if TYPE_CHECKING:  # not at run time: `leaflet --help` must not load Jinja2 and YAML
     from leaflet_builder.layouts import Layout
@@ -43,7 +45,9 @@ class Renderer(Protocol):
 
 
 def get_renderer(fmt: str) -> Renderer:
-    """The renderer of a format in the table (imported now, not before)."""
-    from leaflet_builder.render.formats import FORMATS
-
-    return FORMATS[fmt].renderer()
+    """The renderer of a format in the table (render/formats.py), its module imported now."""
+    module = FORMATS[fmt].module
+    if module is None:
+        raise ValueError(f"the {fmt} format has no renderer of single documents")
+    renderer: Renderer = importlib.import_module(module).RENDERER
+    return renderer

@@ -9,12 +9,7 @@ attributes (`name`, `format`) do.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from leaflet_builder.render import Renderer
 
 
 @dataclass(frozen=True)
@@ -26,20 +21,13 @@ class FormatSpec:
     booklets: bool  # booklets are made in it too (else leaflets only)
     # the libraries whose release changes its bytes (in each output's fingerprint)
     libraries: tuple[str, ...]
-    # the module whose RENDERER renders one document; None for the web site, which the
-    # build makes from the other outputs once they are written (render/site/)
+    # the module whose RENDERER renders one document (render.get_renderer imports it); None
+    # for the web site, which the build makes from the other outputs once they are written
     module: str | None
 
     @property
     def renders_documents(self) -> bool:
         return self.module is not None
-
-    def renderer(self) -> Renderer:
-        """The format's renderer (imports its module: WeasyPrint for PDF, and so on)."""
-        if self.module is None:
-            raise ValueError(f"the {self.name} format has no renderer of single documents")
-        renderer: Renderer = importlib.import_module(self.module).RENDERER
-        return renderer
 
 
 _FONTS = ("fontpkg-atkinson-hyperlegible", "fontpkg-noto-sans", "fontpkg-noto-sans-arabic")

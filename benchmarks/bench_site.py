@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from leaflet_builder.build import BuildOptions, build, read_manifest
+from leaflet_builder.build import BuildOptions, build
+from leaflet_builder.build.outputs import read_manifest
 from leaflet_builder.layouts import load_layout
 from leaflet_builder.model import glossary_terms
 from leaflet_builder.project import load_project

@@ -12,16 +12,16 @@ import click
 from leaflet_builder import __version__
 
 if TYPE_CHECKING:  # imported where used: `leaflet --help` stays quick
-    from leaflet_builder.build import BuildOptions, BuildResult
-    from leaflet_builder.build_report import BuildReporter
+    from leaflet_builder.build.options import BuildOptions, BuildResult
+    from leaflet_builder.build.report import BuildReporter
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def _format_choice() -> click.Choice[str]:
-    from leaflet_builder.render import ALL_FORMATS
+    from leaflet_builder.render.formats import FORMATS
 
-    return click.Choice(list(ALL_FORMATS))
+    return click.Choice(list(FORMATS))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,14 +78,14 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
           force: bool, allow_overdue: bool, approved_only: bool,
           memory_limit: int | None) -> None:
     """Build every leaflet and booklet into OUT/<layout>/ (only what changed; see --force)."""
-    from leaflet_builder.build import BuildOptions
-    from leaflet_builder.build_noop import quick_build
-    from leaflet_builder.build_report import BuildReporter
-    from leaflet_builder.render import ALL_FORMATS
+    from leaflet_builder.build.noop import quick_build
+    from leaflet_builder.build.options import BuildOptions
+    from leaflet_builder.build.report import BuildReporter
+    from leaflet_builder.render.formats import FORMATS
 
     _require_source(source_dir)
     _stop_on_sigterm()
-    options = BuildOptions(source_dir, out_dir, layouts, formats or ALL_FORMATS, jobs=jobs,
+    options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
                            force=force, timeout=timeout or None, scheduler=scheduler,
                            allow_overdue=allow_overdue, memory_limit=memory_limit,
                            approved_only=approved_only)
@@ -97,7 +97,7 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
                 result = _full_build(options, reporter)
             reporter.finished(result, out_dir)
     except OSError as exc:  # --out cannot be written at all (read-only, full): one line, no trace
-        from leaflet_builder.output_guard import write_failure
+        from leaflet_builder.build.outputs import write_failure
 
         failure = write_failure(Path(exc.filename or out_dir), exc)
         click.echo(failure.diagnostic.display(), err=True)
@@ -107,12 +107,12 @@ def build(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
 
 def _full_build(options: BuildOptions, reporter: BuildReporter) -> BuildResult:
     """Start the workers (their imports overlap the reading), then build what changed."""
-    from leaflet_builder import build_exec
-    from leaflet_builder.build import build as run_build
+    from leaflet_builder.build import runners
+    from leaflet_builder.build.pipeline import build as run_build
     from leaflet_builder.errors import LeafletError
 
-    if options.scheduler is None and (options.jobs or build_exec.default_jobs()) > 1:
-        build_exec.start_workers_early(options.formats)
+    if options.scheduler is None and (options.jobs or runners.default_jobs()) > 1:
+        runners.start_workers_early(options.formats)
     try:
         return run_build(options, on_output=reporter.output, on_plan=reporter.planned)
     except LeafletError as exc:
@@ -128,12 +128,12 @@ def watch(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
 
     Errors are reported and watching goes on; stop with Ctrl-C.
     """
-    from leaflet_builder.build import BuildOptions
-    from leaflet_builder.render import ALL_FORMATS
+    from leaflet_builder.build.options import BuildOptions
+    from leaflet_builder.render.formats import FORMATS
     from leaflet_builder.watch import watch_and_build
 
     _require_source(source_dir)
-    options = BuildOptions(source_dir, out_dir, layouts, formats or ALL_FORMATS, jobs=jobs,
+    options = BuildOptions(source_dir, out_dir, layouts, formats or tuple(FORMATS), jobs=jobs,
                            timeout=timeout or None, scheduler=scheduler)
     try:
         watch_and_build(options, _verbosity(quiet, verbose))
@@ -155,11 +155,12 @@ def serve(source_dir: Path, out_dir: Path, layouts: tuple[str, ...], formats: tu
     Builds only the site unless --format asks for more (downloads appear for the formats
     built). Errors show over the last good page and in the terminal; stop with Ctrl-C.
     """
-    from leaflet_builder.build import BuildOptions
+    from leaflet_builder.build.options import BuildOptions
+    from leaflet_builder.render.formats import SITE
     from leaflet_builder.serve import serve as run_serve
 
     _require_source(source_dir)
-    options = BuildOptions(source_dir, out_dir, layouts, formats or ("site",), jobs=jobs,
+    options = BuildOptions(source_dir, out_dir, layouts, formats or (SITE,), jobs=jobs,
                            timeout=timeout or None, scheduler=scheduler)
     try:
         run_serve(options, host, port, _verbosity(quiet, verbose))

@@ -228,7 +228,7 @@ class Leaflet:
     # the newest date the source states (UNDATED when none), for dates not from the clock
     source_date: dt.datetime = field(default=UNDATED)
     # sha256 of the text this model was read from: the build's fingerprint uses it, not the
-    # file on disk, which an editor may have saved again since (build_inputs.py)
+    # file on disk, which an editor may have saved again since (build/fingerprint.py)
     source_digest: str = ""
 
 

@@ -18,8 +18,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from leaflet_builder.build import BuildOptions, BuildResult
-from leaflet_builder.build_report import Verbosity
+from leaflet_builder.build.options import BuildOptions, BuildResult
+from leaflet_builder.build.report import Verbosity
+from leaflet_builder.render.site import SITE_DIR
 
 EVENTS = "/_leaflet/events"
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
@@ -172,7 +173,7 @@ def serve(options: BuildOptions, host: str, port: int, verbosity: Verbosity = "n
     from leaflet_builder.watch import watch_and_build
 
     state = BuildState()
-    site_dir = options.out_dir / "site"
+    site_dir = options.out_dir / SITE_DIR
     site_dir.mkdir(parents=True, exist_ok=True)
     server = make_server(site_dir, host, port, state)
     print(f"serving {site_dir} at http://{'127.0.0.1' if host in LOOPBACK else host}:"

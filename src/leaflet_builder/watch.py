@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from leaflet_builder.build import TEMP_FILE, BuildOptions, BuildResult, build, dask_executor
-from leaflet_builder.build_report import BuildReporter, Verbosity
+from leaflet_builder.build.options import BuildOptions, BuildResult
+from leaflet_builder.build.outputs import TEMP_FILE
+from leaflet_builder.build.pipeline import build
+from leaflet_builder.build.report import BuildReporter, Verbosity
+from leaflet_builder.build.runners import Runner, open_runner
 from leaflet_builder.layouts import builtin_layouts_dir
 
 OnBuild = Callable[[BuildResult], None]
@@ -36,24 +37,6 @@ def is_relevant(path: Path, out_dir: Path) -> bool:
         return True
 
 
-@contextlib.contextmanager
-def _warm_runner(options: BuildOptions) -> Iterator[Any]:
-    """One runner for the whole watch, so workers stay warm between saves."""
-    from leaflet_builder import build_exec
-
-    if options.scheduler:
-        with dask_executor(options.scheduler) as executor:
-            yield build_exec.ExecutorRunner(executor)
-        return
-    jobs = options.jobs or build_exec.default_jobs()
-    # as many workers as jobs: the runner serves every save, not one known set of renders
-    runner = build_exec.make_runner(jobs, jobs, options.formats, options.memory_limit)
-    try:
-        yield runner
-    finally:
-        runner.close()
-
-
 def watch_and_build(options: BuildOptions, verbosity: Verbosity = "normal",
                     stop_event: threading.Event | None = None,
                     on_build: OnBuild | None = None) -> None:
@@ -64,7 +47,7 @@ def watch_and_build(options: BuildOptions, verbosity: Verbosity = "normal",
     """
     import watchfiles
 
-    with _warm_runner(options) as runner:
+    with open_runner(options) as runner:  # one for the whole watch: workers stay warm
         _build_once(options, runner, verbosity, on_build)
         folders = watched_folders(options)
         reporter = BuildReporter(verbosity)
@@ -80,7 +63,7 @@ def watch_and_build(options: BuildOptions, verbosity: Verbosity = "normal",
             _build_once(options, runner, verbosity, on_build)
 
 
-def _build_once(options: BuildOptions, runner: Any, verbosity: Verbosity,
+def _build_once(options: BuildOptions, runner: Runner, verbosity: Verbosity,
                 on_build: OnBuild | None) -> None:
     with BuildReporter(verbosity) as reporter:
         try:

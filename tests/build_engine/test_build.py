@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from leaflet_builder.build import (
-    STATE_FILE,
-    BuildOptions,
-    BuildResult,
-    build,
-    remove_stale_temp_files,
-    write_atomic,
-)
+from leaflet_builder.build import BuildOptions, BuildResult, build
+from leaflet_builder.build.outputs import STATE_FILE, remove_stale_temp_files, write_atomic
 from tests.helpers import leaflet_text, make_project, manifest, png_bytes, run_cli
 
 HTML = ("html",)
@@ -299,7 +293,7 @@ def test_a_warm_process_shows_an_image_changed_between_builds(tmp_path: Path) ->
     """Workers keep caches between builds (watch): a changed image must not come from them."""
     import pypdf
 
-    from leaflet_builder.build_exec import InlineRunner
+    from leaflet_builder.build.runners import InlineRunner
 
     source = small_project(tmp_path)
     runner = InlineRunner()
@@ -318,16 +312,36 @@ def test_a_warm_process_shows_an_image_changed_between_builds(tmp_path: Path) ->
 
 
 def test_booklet_formats_match_the_renderers() -> None:
-    """build plans booklets from BOOKLET_FORMATS so that a no-op rebuild loads no renderer."""
-    from leaflet_builder.render import BOOKLET_FORMATS, FORMATS, get_renderer
+    """build plans booklets from the table of formats so that a no-op rebuild loads no
+    renderer: what the table says of each format must be what its renderer says."""
+    from leaflet_builder.render import get_renderer
+    from leaflet_builder.render.formats import FORMATS
 
-    supported = {fmt for fmt in FORMATS if get_renderer(fmt).supports_booklets}
-    assert supported == BOOKLET_FORMATS, "update BOOKLET_FORMATS in render/__init__.py"
+    rendered = [fmt for fmt, spec in FORMATS.items() if spec.renders_documents]
+    booklet_formats = {fmt for fmt, spec in FORMATS.items() if spec.booklets}
+    supported = {fmt for fmt in rendered if get_renderer(fmt).supports_booklets}
+    assert supported == booklet_formats, "update the table in render/formats.py"
+    for fmt in rendered:
+        renderer = get_renderer(fmt)
+        assert (renderer.format, renderer.extension) == (fmt, FORMATS[fmt].extension)
+
+
+def test_the_table_of_formats_loads_no_renderer() -> None:
+    """The build plans and fingerprints from the table alone: importing it must not load
+    WeasyPrint, python-docx or ebooklib (the no-op build and `leaflet --help` stay quick)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, leaflet_builder.render.formats as f; f.FORMATS['pdf'].libraries; "
+            "print(sorted(m for m in ('weasyprint', 'docx', 'ebooklib') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_outputs_of_a_killed_first_build_are_known_as_the_builds_own(tmp_path: Path) -> None:
     """A build killed before its manifest: the journal says which files it wrote."""
-    from leaflet_builder.build import JOURNAL_FILE
+    from leaflet_builder.build.outputs import JOURNAL_FILE
 
     source = small_project(tmp_path)
     dist = tmp_path / "dist"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from leaflet_builder import build_noop
 from leaflet_builder.build import BuildOptions, build
-from leaflet_builder.build_noop import NOOP_FILE, quick_build
+from leaflet_builder.build import noop as build_noop
+from leaflet_builder.build.noop import NOOP_FILE, quick_build
 from tests.helpers import leaflet_text, make_project, png_bytes, run_cli
 
 HEAVY = ("weasyprint", "docx", "ebooklib", "markdown_it", "pydantic", "yaml", "jinja2")

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from leaflet_builder.build import TEMP_FILE, BuildOptions, build
-from leaflet_builder.build_exec import PoolRunner
-from leaflet_builder.build_worker import RenderJob, RenderOutcome, run_job
+from leaflet_builder.build import BuildOptions, build
+from leaflet_builder.build.outputs import TEMP_FILE
+from leaflet_builder.build.runners import PoolRunner
+from leaflet_builder.build.worker import RenderJob, RenderOutcome, run_job
 from tests.helpers import leaflet_text, make_project, manifest, png_bytes, require_module
 
 ALL = ("pdf", "docx", "epub", "html")
@@ -220,7 +221,7 @@ def test_kill_9_mid_build_leaves_only_whole_files(tmp_path: Path) -> None:
 def stuck_in_c(job: RenderJob) -> RenderOutcome:
     """Test render function (run in pool workers): `leaflet-1` hangs where no timer reaches."""
     if job.task.slug == "leaflet-1":
-        from leaflet_builder import build_worker
+        from leaflet_builder.build import worker as build_worker
 
         build_worker._START_QUEUE.put((job.job_id, os.getpid(), time.monotonic()))
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})

@@ -97,7 +97,7 @@ def test_progress_goes_to_standard_error_and_the_summary_to_standard_output(
 def test_an_output_whose_render_fails_is_kept_marked_stale(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from leaflet_builder.build import BuildOptions, build
-    from leaflet_builder.build_report import summary_line
+    from leaflet_builder.build.report import summary_line
     from leaflet_builder.render import html
 
     source = three_leaflets(tmp_path)

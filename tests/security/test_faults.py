@@ -100,7 +100,7 @@ def test_layout_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
 
 
 def test_names_with_a_trailing_newline_are_content_errors(tmp_path: Path) -> None:
-    from leaflet_builder.output_guard import output_path
+    from leaflet_builder.build.outputs import output_path
 
     source = make_project(tmp_path, {"good": leaflet_text(), "bad\n": leaflet_text()},
                           booklets={"book\n": {"title": "B", "leaflets": ["good"]}})
@@ -443,7 +443,7 @@ def test_only_folders_of_ended_leaflet_processes_are_swept(tmp_path: Path) -> No
     import os
     import subprocess
 
-    from leaflet_builder.process_guard import sweep_dead_temp_dirs
+    from leaflet_builder.build.guards import sweep_dead_temp_dirs
 
     dead_pid = subprocess.Popen(["true"])
     dead_pid.wait()

@@ -11,9 +11,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from leaflet_builder.build.outputs import OutputFolder, output_path
 from leaflet_builder.errors import LeafletError
 from leaflet_builder.layouts import load_layout
-from leaflet_builder.output_guard import check_may_write, may_delete, output_path
 from leaflet_builder.render.pdf.fetcher import ConfinedFetcher
 from tests.helpers import png_bytes
 from tests.security.test_hostile_build import SECRET, plant_secret, server  # noqa: F401 (fixture)
@@ -109,11 +109,18 @@ def test_only_files_the_build_wrote_are_replaced_or_deleted(tmp_path: Path) -> N
     (out / "clinic").mkdir(parents=True)
     (out / "clinic" / "ours.pdf").write_bytes(b"old output")
     (out / "clinic" / "theirs.pdf").write_bytes(b"the user's own file")
-    owned = {"clinic/ours.pdf"}
-    assert check_may_write(out, "clinic/ours.pdf", owned) == out / "clinic" / "ours.pdf"
-    assert check_may_write(out, "clinic/new.pdf", owned) == out / "clinic" / "new.pdf"
+    owned: dict[str, dict[str, object]] = {"clinic/ours.pdf": {"kind": "leaflet"}}
+    folder = OutputFolder(out, previous=owned)
+    assert folder.claim("clinic/ours.pdf") == out / "clinic" / "ours.pdf"
+    assert folder.claim("clinic/new.pdf") == out / "clinic" / "new.pdf"
     with pytest.raises(LeafletError, match="was not written by `leaflet build`"):
-        check_may_write(out, "clinic/theirs.pdf", owned)
-    assert may_delete(out, "clinic/ours.pdf", owned)
-    assert not may_delete(out, "clinic/theirs.pdf", owned)
-    assert not may_delete(out, "../dist/clinic/ours.pdf", owned | {"../dist/clinic/ours.pdf"})
+        folder.claim("clinic/theirs.pdf")
+    # deleting: settle() removes the earlier outputs no document wants any more
+    folder = OutputFolder(out, previous={**owned, "../dist/clinic/ours.pdf": {"kind": "leaflet"}})
+    assert folder.settle(lambda entry: False) == ["clinic/ours.pdf"]
+    assert not (out / "clinic" / "ours.pdf").exists()
+    assert (out / "clinic" / "theirs.pdf").read_bytes() == b"the user's own file"
+    (out / "clinic" / "ours.pdf").write_bytes(b"old output")
+    escaping = OutputFolder(out, previous={"../dist/clinic/ours.pdf": {"kind": "leaflet"}})
+    assert escaping.settle(lambda entry: False) == []
+    assert (out / "clinic" / "ours.pdf").exists()

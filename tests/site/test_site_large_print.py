@@ -14,7 +14,7 @@ import yaml
 from lxml import html as lxml_html
 
 from leaflet_builder.build import BuildOptions, build
-from leaflet_builder.build_noop import quick_build
+from leaflet_builder.build.noop import quick_build
 from tests.helpers import leaflet_text, make_project
 
 FORMATS = ("pdf", "site")  # the large-print PDF comes with the A4 PDF; Word and EPUB change nothing

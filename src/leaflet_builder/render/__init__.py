@@ -1,6 +1,7 @@
 """Rendering stage: one module per format, all reading the same model and shared blocks.
 
-Adding a format is one module with a `RENDERER` plus one line in `FORMATS`.
+Adding a format is one module with a `RENDERER` plus one line in the table of formats
+(`render/formats.py`), which says everything else the build needs to know about it.
 """
 
 from __future__ import annotations
@@ -13,24 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from leaflet_builder.model import Booklet, Leaflet, ProjectSettings
+from leaflet_builder.render.formats import FORMATS
 
 if TYPE_CHECKING:  # not at run time: `leaflet --help` must not load Jinja2 and YAML
     from leaflet_builder.layouts import Layout
-
-# format -> module; import is lazy so `leaflet --help` does not load WeasyPrint
-FORMATS: dict[str, str] = {
-    "pdf": "leaflet_builder.render.pdf",
-    "docx": "leaflet_builder.render.docx",
-    "epub": "leaflet_builder.render.epub",
-    "html": "leaflet_builder.render.html",
-}
-# formats whose RENDERER.supports_booklets is True, known without importing them (a no-op
-# rebuild must not load WeasyPrint); tests/test_build.py checks this matches the renderers
-BOOKLET_FORMATS: frozenset[str] = frozenset({"pdf", "epub"})
-# the web site (render/site/) is made from the other outputs after they are written, so it
-# is a format of the build but not a renderer of single documents
-SITE_FORMAT = "site"
-ALL_FORMATS: tuple[str, ...] = (*FORMATS, SITE_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -61,6 +48,9 @@ class Renderer(Protocol):
 
 
 def get_renderer(fmt: str) -> Renderer:
-    module = importlib.import_module(FORMATS[fmt])
-    renderer: Renderer = module.RENDERER
+    """The renderer of a format in the table (render/formats.py), its module imported now."""
+    module = FORMATS[fmt].module
+    if module is None:
+        raise ValueError(f"the {fmt} format has no renderer of single documents")
+    renderer: Renderer = importlib.import_module(module).RENDERER
     return renderer

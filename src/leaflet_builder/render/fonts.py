@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from leaflet_builder.process_guard import owned_temp_dir
+from leaflet_builder.build.guards import owned_temp_dir
 
 # (package, family, [(file, weight, style)])
 FONT_PACKAGES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (

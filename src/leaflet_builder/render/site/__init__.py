@@ -9,7 +9,7 @@ folder into place in one step so a host never serves half a site.
 
 from __future__ import annotations
 
-from leaflet_builder.render import SITE_FORMAT  # the format's name, said once there
+from leaflet_builder.render.formats import SITE as SITE_FORMAT  # said once there
 
 SITE_DIR = "site"
 

@@ -16,14 +16,14 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from leaflet_builder.build_inputs import Fingerprinter, file_sha256
+from leaflet_builder.build.fingerprint import Fingerprinter, file_sha256
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.project import Project
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.site import SITE_DIR, SITE_FORMAT
 from leaflet_builder.render.site.pages import SiteBuild, SiteInputs, render_site
 
-TEMP_PREFIX = ".leaflet-tmp-site."  # the build's own temporary folders (see build.TEMP_PREFIX)
+TEMP_PREFIX = ".leaflet-tmp-site."  # the build's own temporary folders (see build/outputs.TEMP_PREFIX)
 
 
 def publish_site(project: Project, ctx: RenderContext, outputs: list[dict[str, object]],

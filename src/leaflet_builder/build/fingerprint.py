@@ -1,4 +1,4 @@
-"""Build stage, incremental part: what each output depends on, and the state of the last build.
+"""Build stage, incremental part: what each output depends on (its input fingerprint).
 
 Every output gets an input fingerprint: a hash of everything that can change its bytes (its
 source files and images, a booklet's members, the titles it shows of other leaflets, the
@@ -20,19 +20,10 @@ from typing import Any
 from leaflet_builder import __version__
 from leaflet_builder.model import Booklet, Image, Leaflet, Link, walk_blocks, walk_inlines_of
 from leaflet_builder.render import RenderContext
+from leaflet_builder.render.formats import FORMATS
 
-STATE_FILE = ".leaflet-build-state.json"
 # bump when the meaning of a fingerprint changes, so old states rebuild everything once
 STATE_VERSION = 1
-# the libraries whose version changes a format's bytes
-FORMAT_LIBRARIES: dict[str, tuple[str, ...]] = {
-    "pdf": ("weasyprint", "pydyf", "fonttools", "fontpkg-atkinson-hyperlegible",
-            "fontpkg-noto-sans", "fontpkg-noto-sans-arabic", "segno"),
-    "docx": ("python-docx", "lxml", "pillow"),
-    "epub": ("ebooklib", "lxml", "pillow", "fontpkg-atkinson-hyperlegible", "fontpkg-noto-sans",
-             "fontpkg-noto-sans-arabic"),
-    "html": ("jinja2", "markupsafe", "segno"),
-}
 
 
 class FileHasher:
@@ -65,7 +56,7 @@ def library_versions(fmt: str) -> tuple[tuple[str, str], ...]:
     from importlib import metadata
 
     found = []
-    for name in FORMAT_LIBRARIES.get(fmt, ()):
+    for name in FORMATS[fmt].libraries:
         try:
             found.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
@@ -157,24 +148,6 @@ class Fingerprinter:
 def _digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def read_state(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """Path -> {inputs, sha256, bytes} of the outputs the last build wrote."""
-    try:
-        data = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-        return {}
-    outputs = data.get("outputs")
-    return {k: v for k, v in outputs.items() if isinstance(v, dict)} if isinstance(outputs, dict) \
-        else {}
-
-
-def state_bytes(outputs: dict[str, dict[str, Any]]) -> bytes:
-    data = {"version": STATE_VERSION, "outputs": {k: outputs[k] for k in sorted(outputs)}}
-    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def file_sha256(path: Path) -> str | None:

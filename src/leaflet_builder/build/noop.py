@@ -9,7 +9,7 @@ the libraries that write each format (from package metadata: nothing is imported
 `leaflet build` with the same digest, before any approved leaflet's review falls due, with
 every output still the file the build wrote, reports the same warnings and counts and stops —
 the way make and ninja feel. Anything else, even one changed byte anywhere in the source
-folder, takes the full path, whose per-output fingerprints (build_inputs) decide exactly what to
+folder, takes the full path, whose per-output fingerprints (build/fingerprint.py) decide exactly what to
 render. The source folder is hashed before the full build reads it, so an edit made while a
 build runs is never mistaken for what it built.
 """
@@ -27,11 +27,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leaflet_builder import __version__
-from leaflet_builder.build_inputs import FORMAT_LIBRARIES, STATE_VERSION, file_sha256, read_state
+from leaflet_builder.build.fingerprint import STATE_VERSION, file_sha256
+from leaflet_builder.build.options import BuildResult
+from leaflet_builder.build.outputs import (
+    JOURNAL_FILE,
+    lock,
+    read_manifest,
+    read_state,
+    write_atomic,
+)
+from leaflet_builder.build.worker import Task
 from leaflet_builder.errors import Diagnostic, Location
+from leaflet_builder.render.formats import FORMATS
 
 if TYPE_CHECKING:
-    from leaflet_builder.build import BuildOptions, BuildResult, Task
+    from leaflet_builder.build.options import BuildOptions
 
 NOOP_FILE = ".leaflet-build-noop.json"
 NOOP_VERSION = 1
@@ -56,8 +66,6 @@ class NoopRecord:
 
     def write(self, result: BuildResult, next_review_due: dt.date | None) -> None:
         """Record a clean build; anything less leaves no record."""
-        from leaflet_builder.build import write_atomic
-
         if (not result.ok or result.failed_documents or result.stale or not self._layout_folders
                 or any(d.level == "error" for d in result.diagnostics)):
             return
@@ -82,12 +90,11 @@ def quick_build(options: BuildOptions, on_output: Callable[[Task, str], None] | 
         return None
     import time
 
-    from leaflet_builder.build import _build_lock
-    from leaflet_builder.process_guard import sweep_dead_temp_dirs
+    from leaflet_builder.build.guards import sweep_dead_temp_dirs
 
     started = time.perf_counter()
     sweep_dead_temp_dirs()  # the font folders of builds that were killed, as a full build does
-    with _build_lock(options.out_dir):  # not while another build writes
+    with lock(options.out_dir):  # not while another build writes
         try:
             result = _unchanged(options)
         except (KeyError, TypeError, ValueError, AttributeError, OSError):
@@ -98,8 +105,6 @@ def quick_build(options: BuildOptions, on_output: Callable[[Task, str], None] | 
     if on_plan:
         on_plan(result.planned)
     if on_output:
-        from leaflet_builder.build import Task
-
         for entry in result.up_to_date:
             on_output(Task(entry["kind"], str(entry["slug"]), str(entry["format"]),  # type: ignore[arg-type]
                            str(entry["layout"])), "up to date")
@@ -107,8 +112,6 @@ def quick_build(options: BuildOptions, on_output: Callable[[Task, str], None] | 
 
 
 def _unchanged(options: BuildOptions) -> BuildResult | None:
-    from leaflet_builder.build import JOURNAL_FILE, BuildResult, read_manifest
-
     out_dir = options.out_dir
     record = _read_record(out_dir)
     if record is None or (out_dir / JOURNAL_FILE).exists():
@@ -156,7 +159,7 @@ def _source_part(options: BuildOptions) -> dict[str, Any]:
         "state": STATE_VERSION,
         "leaflet_builder": __version__,
         "libraries": _installed({name for fmt in options.formats
-                                 for name in FORMAT_LIBRARIES.get(fmt, ())}),
+                                 for name in FORMATS[fmt].libraries}),
         "formats": list(options.formats),
         "layouts": list(options.layouts),
         "allow_overdue": options.allow_overdue,

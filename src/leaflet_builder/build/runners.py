@@ -1,6 +1,7 @@
-"""Build stage, execution: run render jobs in this process, a process pool, or any Executor.
+"""Build stage, execution: where renders run — this process, a process pool, or any Executor.
 
-Three runners share one contract: `run(jobs, on_done)` calls `on_done` with each job's outcome
+The runner is chosen in one place, `open_runner`, for a build and for a watch alike. Three
+runners share one contract: `run(jobs, on_done)` calls `on_done` with each job's outcome
 as it finishes (in any order), and always returns with one outcome per job:
 
 - `InlineRunner`: this process, one job after another (`--jobs 1`; warm across watch rebuilds).
@@ -24,9 +25,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from leaflet_builder.build_worker import (
+from leaflet_builder.build.worker import (
     RenderFunction,
     RenderJob,
     RenderOutcome,
@@ -34,10 +36,12 @@ from leaflet_builder.build_worker import (
     memory_message,
     run_job,
     timeout_message,
-    warm_up,
 )
-from leaflet_builder.errors import Diagnostic, Location
-from leaflet_builder.render import FORMATS
+from leaflet_builder.errors import Diagnostic, LeafletError, Location
+from leaflet_builder.render.formats import FORMATS
+
+if TYPE_CHECKING:
+    from leaflet_builder.build.options import BuildOptions
 
 OnDone = Callable[[RenderOutcome], None]
 POLL_SECONDS = 0.25
@@ -64,9 +68,6 @@ def hard_limit(timeout: float | None) -> float | None:
 
 class InlineRunner:
     """Render in this process (the warm caches live here, which suits watch and `--jobs 1`)."""
-
-    def __init__(self, formats: tuple[str, ...] = ()) -> None:
-        self._formats = formats
 
     def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
         for job in jobs:
@@ -109,9 +110,9 @@ def worker_context(formats: Sequence[str]) -> Any:
     and its memory shared copy-on-write by every worker.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(  # orphan_guard first: the server dies with the build
-        ["leaflet_builder.orphan_guard", "leaflet_builder.build_worker",
-         *(FORMATS[fmt] for fmt in formats if fmt in FORMATS)])
+    context.set_forkserver_preload(  # build.orphan first: the server dies with the build
+        ["leaflet_builder.build.orphan", "leaflet_builder.build.worker",
+         *(module for fmt in formats if (module := FORMATS[fmt].module) is not None)])
     return context
 
 
@@ -195,7 +196,7 @@ class PoolRunner:
 
     def run(self, jobs: Sequence[RenderJob], on_done: OnDone) -> None:
         if not fork_server_starts():
-            InlineRunner(self._formats).run(jobs, on_done)  # slower, but the build is made
+            InlineRunner().run(jobs, on_done)  # slower, but the build is made
             return
         remaining = {job.job_id: job for job in jobs}
         crashes: dict[int, int] = {}
@@ -323,14 +324,52 @@ def _failed(job: RenderJob, message: str) -> RenderOutcome:
                          job_id=job.job_id)
 
 
-def make_runner(jobs: int, pending: int, formats: tuple[str, ...],
-                memory_limit: int | None = None) -> Runner:
-    """Pool for real parallel work; this process when one worker (or one job) is enough.
+@contextlib.contextmanager
+def open_runner(options: BuildOptions, pending: int | None = None,
+                executor: Executor | None = None) -> Iterator[Runner]:
+    """The runner for `pending` renders (None: for every build of a watch), closed after.
 
+    An executor given by the caller (who shuts it down); a Dask cluster (`--scheduler`); else
+    a pool for real parallel work, or this process when one worker (or one job) is enough.
     `memory_limit` bounds each pool worker; renders in this process are not bounded (a C
     library that cannot allocate aborts the process, which here would be the build itself).
     """
-    if jobs <= 1 or (pending <= 1 and not memory_limit):  # one job: a worker only for its bound
-        warm_up(())  # renderers load lazily on the first job
-        return InlineRunner(formats)
-    return PoolRunner(min(jobs, pending), formats, memory_limit=memory_limit)
+    if executor is not None:
+        yield ExecutorRunner(executor)
+        return
+    if options.scheduler:
+        with dask_executor(options.scheduler) as dask:
+            yield ExecutorRunner(dask)
+        return
+    jobs = options.jobs or default_jobs()
+    # a watch's runner serves every save, not one known set of renders: as many workers as jobs
+    pending = jobs if pending is None else pending
+    runner: Runner
+    if jobs <= 1 or (pending <= 1 and not options.memory_limit):  # one job: a worker only
+        runner = InlineRunner()  # for its bound; renderers load lazily on the first job
+    else:
+        runner = PoolRunner(min(jobs, pending), options.formats,
+                            memory_limit=options.memory_limit)
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
+@contextlib.contextmanager
+def dask_executor(address: str) -> Iterator[Executor]:
+    """A concurrent.futures view of a Dask distributed cluster (the optional `dask` extra)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise LeafletError(Path("--scheduler"), 0, "running on a Dask cluster needs the dask "
+                           "extra: pip install 'leaflet-builder[dask]'") from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise LeafletError(Path("--scheduler"), 0,
+                           f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]
+    finally:
+        client.close()  # type: ignore[no-untyped-call]

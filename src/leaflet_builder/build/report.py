@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from leaflet_builder.build import BuildResult, Task
+from leaflet_builder.build.options import BuildResult
+from leaflet_builder.build.worker import Task
 
 Verbosity = Literal["quiet", "normal", "verbose"]
 

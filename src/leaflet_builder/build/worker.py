@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from leaflet_builder.build.guards import die_with_parent
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.model import Booklet, Leaflet
-from leaflet_builder.process_guard import die_with_parent
 from leaflet_builder.render import RenderContext, get_renderer
+from leaflet_builder.render.formats import FORMATS
 
 OutputKind = Literal["leaflet", "booklet"]
 
@@ -38,7 +39,7 @@ class Task:
 
     @property
     def relative_path(self) -> str:
-        return f"{self.layout}/{self.slug}.{self.format}"  # every extension is the format's name
+        return f"{self.layout}/{self.slug}.{FORMATS[self.format].extension}"
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,8 @@ def format_bytes(size: int) -> str:
 def warm_up(formats: tuple[str, ...]) -> None:
     """Import the renderers now, so the first job's time is its own."""
     for fmt in formats:
+        if not FORMATS[fmt].renders_documents:
+            continue  # the web site is made in the build's own process
         try:
             get_renderer(fmt)
         except Exception:  # noqa: BLE001, S110 - the job itself reports it, with its path
@@ -205,7 +208,7 @@ class _time_limit:
     In a process's main thread an interval timer signal does it (it also interrupts system
     calls); in other threads (Dask workers) a timer injects the exception asynchronously.
     A render stuck inside C code is not reached this way: the process pool kills such a
-    worker from outside (see build_exec).
+    worker from outside (see build/runners.py).
     """
 
     def __init__(self, seconds: float | None) -> None:

@@ -1,6 +1,6 @@
 """Build stage, process hygiene: helper processes end with the build, their folders with them.
 
-A build runs a fork server and pool workers (build_exec). If the build is killed (kill -9, a
+A build runs a fork server and pool workers (build/runners.py). If the build is killed (kill -9, a
 closed terminal, SIGTERM from a CI runner) they used to live on, about 280 MB, waiting for work
 that never comes; and each left its copy of the fonts (about 6 MB) in the temporary folder.
 Two defences: every helper asks the kernel to kill it when its parent dies (Linux

@@ -17,6 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from leaflet_builder.i18n import FALLBACK_LANGUAGE, N_, Wording, wording
 from leaflet_builder.model import (
     UNDATED,
     Asset,
@@ -27,15 +28,28 @@ from leaflet_builder.model import (
     Link,
     ProjectSettings,
     UrgentSettings,
+    is_rtl_language,
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.bidi import isolate_leaflet
 
-DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
-DRAFT_LABEL = f"{DRAFT_MARK} — not for patient use"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+# the English words; each format says them in the document's language (`words(...)`)
+DRAFT_MARK = N_("DRAFT")  # the short form: footers, the booklet footer, the watermark
+DRAFT_LABEL = N_("DRAFT — not for patient use")
+STATUS_LABELS = {"draft": N_("Draft"), "approved": N_("Approved"), "withdrawn": N_("Withdrawn")}
+
+
+def words(ctx: RenderContext, language: str) -> Wording:
+    """The layout's words in `language` (English when neither layout nor package has it)."""
+    return wording(language, ctx.layout.folders)
+
+
+def wording_view(said: Wording) -> dict[str, str]:
+    """The language the layout's own words are in, for the `lang`/`dir` of blocks that hold
+    only those words (the disclaimer): English in a Polish leaflet when Polish has no
+    catalogue, so a screen reader reads them with English rules."""
+    return {"ui_lang": said.language, "ui_dir": "rtl" if is_rtl_language(said.language) else "ltr"}
 
 
 def output_date(ctx: RenderContext, leaflets: Iterable[Leaflet]) -> dt.datetime:
@@ -55,9 +69,10 @@ def leaflet_url(settings: ProjectSettings, slug: str) -> str | None:
     return f"{settings.base_url.rstrip('/')}/{slug}"
 
 
-def format_date(day: dt.date | None) -> str:
-    """`21 November 2026`: unambiguous for every reader, whatever their locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+def format_date(day: dt.date | None, said: Wording | None = None) -> str:
+    """`21 November 2026` (`21 Tachwedd 2026` in Welsh): the month in words, so unambiguous
+    for every reader, whatever their locale."""
+    return (said or wording(FALLBACK_LANGUAGE)).date(day)
 
 
 @dataclass(frozen=True)
@@ -86,8 +101,9 @@ def urgent_view(urgent: UrgentSettings | None) -> dict[str, str] | None:
     }
 
 
-def status_label(leaflet: Leaflet) -> str:
-    return {"draft": "Draft", "approved": "Approved", "withdrawn": "Withdrawn"}[leaflet.meta.status]
+def status_label(leaflet: Leaflet, said: Wording | None = None) -> str:
+    label = STATUS_LABELS[leaflet.meta.status]
+    return said.gettext(label) if said else label
 
 
 _THIS_LEAFLET = re.compile(r"\b([Tt])his leaflet\b")
@@ -128,7 +144,9 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
     meta = leaflet.meta
     settings = ctx.settings
     hero = shown_hero(leaflet)
+    said = words(ctx, meta.language)
     return {
+        **wording_view(said),
         # numbers and Latin words inside Arabic read left to right (render/bidi.py)
         "leaflet": isolate_leaflet(leaflet) if meta.is_rtl else leaflet,
         "meta": meta,
@@ -136,13 +154,13 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "lang": meta.language,
         "dir": "rtl" if meta.is_rtl else "ltr",
         "is_draft": meta.is_draft,
-        "draft_label": DRAFT_LABEL,
-        "status_label": status_label(leaflet),
+        "draft_label": said.gettext(DRAFT_LABEL),
+        "status_label": status_label(leaflet, said),
         "version_label": meta.version or "",
-        "footer_label": DRAFT_MARK if meta.is_draft else (
-            f"Version {meta.version}" if meta.version else ""),
-        "reviewed": format_date(meta.reviewed),
-        "review_due": format_date(meta.review_due),
+        "footer_label": said.gettext(DRAFT_MARK) if meta.is_draft else (
+            said.say("Version %(version)s", version=meta.version) if meta.version else ""),
+        "reviewed": format_date(meta.reviewed, said),
+        "review_due": format_date(meta.review_due, said),
         "sources": meta.sources,
         "related": [
             {"slug": slug, "title": ctx.titles.get(slug, slug), "href": target.related_href(slug)}
@@ -162,16 +180,18 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
 
 def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> dict[str, Any]:
     """The values a booklet's cover, contents and back matter use."""
+    said = words(ctx, booklet.language)
     return {
+        **wording_view(said),
         "booklet": {"slug": booklet.slug, "title": booklet.title, "subtitle": booklet.subtitle,
                     "language": booklet.language,
                     "cover": {"alt": booklet.cover.alt} if booklet.cover else None},
         "leaflets": [{"slug": leaflet.slug, "title": leaflet.meta.title,
-                      "status_label": status_label(leaflet)} for leaflet in leaflets],
+                      "status_label": status_label(leaflet, said)} for leaflet in leaflets],
         "lang": booklet.language,
         "dir": "rtl" if booklet.is_rtl else "ltr",
         "is_draft": any(leaflet.meta.is_draft for leaflet in leaflets),
-        "draft_label": DRAFT_LABEL,
+        "draft_label": said.gettext(DRAFT_LABEL),
         "settings": ctx.settings,
         "organisation": ctx.settings.organisation or "",
         "guide_texts": guide_texts(ctx.settings),
@@ -245,16 +265,20 @@ def _fields(node: Any, target: PageTarget | None) -> dict[str, Any]:
     return data
 
 
-def guide_reviews(leaflets: Iterable[Leaflet], href: Callable[[str], str]) -> list[dict[str, str]]:
-    """One row per leaflet of a guide's "About this guide": status, version, review dates.
+def guide_reviews(leaflets: Iterable[Leaflet], href: Callable[[str], str],
+                  said: Wording | None = None) -> list[dict[str, str]]:
+    """One row per leaflet of a guide's "About this guide": status, version, review dates,
+    in the guide's language (`said`).
 
     Shared by the EPUB's back matter and the booklet PDF's, so both say the same.
     """
     return [{
         "title": leaflet.meta.title, "href": href(leaflet.slug),
-        "status": status_label(leaflet),
-        "version": leaflet.meta.version or "", "reviewed": format_date(leaflet.meta.reviewed),
-        "reviewer": leaflet.meta.reviewer or "", "review_due": format_date(leaflet.meta.review_due),
+        "status": status_label(leaflet, said),
+        "version": leaflet.meta.version or "",
+        "reviewed": format_date(leaflet.meta.reviewed, said),
+        "reviewer": leaflet.meta.reviewer or "",
+        "review_due": format_date(leaflet.meta.review_due, said),
     } for leaflet in leaflets]
 
 

@@ -1,7 +1,9 @@
 """Every message the layouts and renderers say, found in their source: the catalogue template.
 
 Run from a checkout to refresh `locale/messages.pot` after a template or renderer gains or
-changes a string (README: "Languages of the layouts"):
+changes a string, and to bring each packaged `messages.po` in step with it (new messages
+come in untranslated, which the completeness test then reports; README: "Languages of the
+layouts"):
 
     python -m leaflet_builder.i18n_extract
 
@@ -57,12 +59,38 @@ def pot_text(catalog: Catalog) -> str:
                      if not line.startswith('"POT-Creation-Date')) + "\n"
 
 
+def update_catalogue(path: Path, template: Catalog) -> Catalog:
+    """`path`'s catalogue with the template's messages: translations kept, new ones empty,
+    gone ones dropped (Babel's `Catalog.update`, without fuzzy guesses a reader would see)."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as stream:
+        catalog = read_po(stream)
+    catalog.update(template, no_fuzzy_matching=True)
+    catalog.obsolete.clear()
+    return catalog
+
+
+def po_text(catalog: Catalog) -> str:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=False, include_lineno=False,
+             ignore_obsolete=True)
+    return "\n".join(line for line in buffer.getvalue().decode("utf-8").splitlines()
+                     if not line.startswith('"POT-Creation-Date')) + "\n"
+
+
 def main() -> None:
     target = LOCALE_DIR / f"{DOMAIN}.pot"
     target.parent.mkdir(parents=True, exist_ok=True)
     catalog = extract()
     target.write_text(pot_text(catalog), encoding="utf-8")
     print(f"{target}: {len(catalog)} messages")
+    for path in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        updated = update_catalogue(path, catalog)
+        path.write_text(po_text(updated), encoding="utf-8")
+        missing = sum(1 for message in updated if message.id and not all(
+            message.string if isinstance(message.string, (tuple, list)) else [message.string]))
+        print(f"{path}: {missing} messages to translate")
 
 
 if __name__ == "__main__":

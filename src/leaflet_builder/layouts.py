@@ -29,6 +29,8 @@ LAYOUT_FILE = "layout.yaml"
 # What a callout's kind is called in print; a layout may rename them (`labels: callout:`);
 # either way the word is looked up in the language's catalogue (`callout_labels_in`)
 DEFAULT_CALLOUT_LABELS = {"note": N_("Note"), "tip": N_("Tip"), "warning": N_("Important")}
+# what a screen reader hears a callout called (`aria-label`, from its kind): the same words
+CALLOUT_KIND_NAMES = (N_("Note"), N_("Tip"), N_("Warning"))
 # a layout name becomes a folder name under --out: letters, digits, hyphens, underscores only
 LAYOUT_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,63})$")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -36,6 +37,7 @@ from leaflet_builder.model import (
     ListBlock,
     Paragraph,
     Table,
+    is_rtl_language,
 )
 from leaflet_builder.render import RenderContext, docx_xml
 from leaflet_builder.render.bidi import (
@@ -51,10 +53,12 @@ from leaflet_builder.render.docx_styles import DocxDesign, StyleIndex, add_style
 from leaflet_builder.render.pages import render_template
 from leaflet_builder.render.shared import (
     DRAFT_LABEL,
+    PAGE_OF,
     PageTarget,
     leaflet_url,
     leaflet_view,
     output_date,
+    words,
 )
 
 # the order of leaflet_body.html; "body" is the leaflet's own content
@@ -89,6 +93,8 @@ class DocxWriter:
         # Word stores naive UTC times; one date for the properties and the ZIP entries alike
         self.when = output_date(ctx, [leaflet]).replace(tzinfo=None)
         self.rtl = leaflet.meta.is_rtl
+        self.said = words(ctx, leaflet.meta.language)  # the layout's words in its language
+        self.said_rtl = is_rtl_language(self.said.language)
         self.design = DocxDesign.from_layout(ctx.layout)
         reference = ctx.layout.find_file("reference.docx")
         self.from_reference = reference is not None
@@ -346,7 +352,7 @@ class DocxWriter:
 
     def _callout_content(self, block: Callout, style: str) -> None:
         title = self.paragraph(style)
-        label = self.ctx.layout.callout_labels[block.callout] + (
+        label = self.ctx.layout.callout_labels_in(self.meta.language)[block.callout] + (
             ": " if block.title else "")
         pieces = [Piece(label, style="Callout Title")] + [
             p if p.style else Piece(**{**p.__dict__, "style": "Callout Title"})
@@ -455,7 +461,7 @@ class DocxWriter:
         if view["organisation"]:
             lines.append(("Header", view["organisation"]))
         if self.meta.is_draft:
-            lines.append(("Draft Header", DRAFT_LABEL))
+            lines.append(("Draft Header", self.said.gettext(DRAFT_LABEL)))
         for style, text in lines:
             paragraph = self._furniture_paragraph(header, style)
             self.write(paragraph, [Piece(text)])
@@ -466,11 +472,18 @@ class DocxWriter:
             # "Page N of M" is one left-to-right phrase, its fields in their own runs; in an
             # Arabic footer the title comes first, on the right, then the phrase
             self.write(paragraph, [Piece(f"{words} · ")])
-            self.write_ltr(paragraph, "Page ")
-            docx_xml.add_field(paragraph, "PAGE", "1")
-            self.write_ltr(paragraph, " of ")
-            docx_xml.add_field(paragraph, "NUMPAGES", "1")
-            if self.rtl:
+            # the catalogue's "Page %(page)s of %(pages)s", its placeholders as Word fields
+            # (Western digits in every language, as in the PDF: README, Languages)
+            for part in re.split(r"(%\(pages?\)s)", self.said.gettext(PAGE_OF)):
+                if part == "%(page)s":
+                    docx_xml.add_field(paragraph, "PAGE", "1")
+                elif part == "%(pages)s":
+                    docx_xml.add_field(paragraph, "NUMPAGES", "1")
+                elif part and self.said_rtl:
+                    self.write(paragraph, [Piece(part)])  # Arabic words: right-to-left runs
+                elif part:
+                    self.write_ltr(paragraph, part)
+            if self.rtl and not self.said_rtl:
                 # a left-to-right mark closes the phrase: without it LibreOffice sets the last
                 # field (a number at the end of a right-to-left line) apart, on the far left
                 self.write_ltr(paragraph, LEFT_TO_RIGHT_MARK)

@@ -37,6 +37,8 @@ from leaflet_builder.render.bidi import isolate_leaflet
 # the English words; each format says them in the document's language (`words(...)`)
 DRAFT_MARK = N_("DRAFT")  # the short form: footers, the booklet footer, the watermark
 DRAFT_LABEL = N_("DRAFT — not for patient use")
+# the page number of PDF and Word footers; its placeholders become counters or fields
+PAGE_OF = N_("Page %(page)s of %(pages)s")
 STATUS_LABELS = {"draft": N_("Draft"), "approved": N_("Approved"), "withdrawn": N_("Withdrawn")}
 
 

@@ -193,8 +193,9 @@ def build(options: BuildOptions, on_output: OnOutput | None = None,
 
 def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: Executor | None,
                   runner: Any, on_plan: Callable[[int], None] | None) -> BuildResult:
+    from leaflet_builder.i18n import language_diagnostics
     from leaflet_builder.layouts import load_layout
-    from leaflet_builder.project import load_project
+    from leaflet_builder.project import document_languages, load_project
 
     out_dir = options.out_dir
     # the files the build keeps beside the outputs must be its own, and never links
@@ -217,6 +218,10 @@ def _build_locked(options: BuildOptions, on_output: OnOutput | None, executor: E
     except LeafletError as exc:
         result.diagnostics.append(exc.diagnostic)
         return result
+    # the layouts' words in each language: one warning per language without a catalogue
+    # for the whole build (not one per leaflet and format), a broken layout catalogue once
+    result.diagnostics += language_diagnostics(
+        document_languages(project), [(layout.name, layout.folders) for layout in layouts])
     noop.use_layouts(folder for layout in layouts + large_print for folder in layout.folders)
     previous = {str(o.get("path")): o for o in read_manifest(out_dir)}
     # outputs a killed build wrote before it could list them: they are the build's own too

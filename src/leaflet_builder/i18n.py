@@ -269,35 +269,45 @@ def text_line_of(path: Path, offset: int) -> int:
     return path.read_bytes()[:offset].count(b"\n") + 1
 
 
-def missing_catalogue_diagnostics(languages: dict[str, Path],
-                                  layout_folders: Iterable[tuple[str, tuple[Path, ...]]]
-                                  ) -> list[Diagnostic]:
-    """One warning per language (and layout) that has no catalogue, at its first document.
+def language_diagnostics(documents: Iterable[tuple[str, Path]],
+                         layouts: Iterable[tuple[str, tuple[Path, ...]]]) -> list[Diagnostic]:
+    """What the build and `leaflet check` say about the wording of the languages in use.
 
-    `languages`: each language in use -> the first source file written in it.
+    `documents`: (language, source file) of every leaflet and booklet; `layouts`: (name,
+    folders) of each layout in use. One warning per language with no catalogue — however
+    many leaflets, formats and layouts use it — at the first file written in it, naming the
+    layouts and saying how to add one; one error per catalogue that cannot be read.
     """
+    first: dict[str, Path] = {}
+    for tag, path in sorted(documents, key=lambda item: str(item[1])):
+        first.setdefault(tag, path)
+    layouts = list(layouts)
     found: list[Diagnostic] = []
-    for name, folders in layout_folders:
-        for tag, path in sorted(languages.items()):
-            if has_catalogue(tag, folders):
-                continue
-            found.append(Diagnostic(Location(path), (
-                f"no wording for language '{tag}' in layout '{name}': the words the layout "
-                "adds (About this leaflet, Page 1 of 2, DRAFT, dates) are in English — add a "
-                f"catalogue as layouts/{name}/locale/{catalogue_language(tag)}/LC_MESSAGES/"
-                "messages.po (copy the packaged .pot; README: Languages of the layouts)"),
-                "warning"))
-    return found
-
-
-def broken_catalogue_diagnostics(languages: Iterable[str],
-                                 layout_folders: Iterable[tuple[Path, ...]]) -> list[Diagnostic]:
-    """The error of each catalogue in use that cannot be read (one per file)."""
-    found: dict[Location, Diagnostic] = {}
-    for folders in layout_folders:
-        for tag in languages:
+    broken: dict[Location, Diagnostic] = {}
+    for tag, path in sorted(first.items()):
+        lacking = [name for name, folders in layouts if not has_catalogue(tag, folders)]
+        if lacking:
+            name = lacking[0]
+            found.append(Diagnostic(Location(path, _language_line(path)), (
+                f"no wording for language '{tag}' in layout{'s' if len(lacking) > 1 else ''} "
+                f"{', '.join(repr(n) for n in lacking)}: the words the layout adds (About this "
+                "leaflet, Page 1 of 2, DRAFT, dates) stay English — to add them, translate "
+                f"{LOCALE_DIR.name}/{DOMAIN}.pot of the package into layouts/{name}/locale/"
+                f"{catalogue_language(tag)}/LC_MESSAGES/{DOMAIN}.po (README: Languages of "
+                "the layouts)"), "warning"))
+        for _, folders in layouts:
             try:
                 wording(tag, folders)
             except LeafletError as exc:
-                found.setdefault(exc.location, exc.diagnostic)
-    return list(found.values())
+                broken.setdefault(exc.location, exc.diagnostic)
+    return found + list(broken.values())
+
+
+def _language_line(path: Path) -> int:
+    """The line of a source's `language:` field (0 when it has none: the project's default)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((number for number, line in enumerate(text.splitlines(), start=1)
+                 if re.match(r"language\s*:", line)), 0)

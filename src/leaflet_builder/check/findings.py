@@ -105,6 +105,11 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "A character that no font of the layout can draw prints as an empty box, with no "
          "other sign; the PDF build refuses the leaflet.",
          "NHS Accessible Information Standard (information the reader can read)"),
+    Rule("language-wording", "warning",
+         "A leaflet in a language the layout has no catalogue for gets the layout's own words "
+         "(About this leaflet, Page 1 of 2, DRAFT, dates) in English; a layout catalogue that "
+         "cannot be read fails every output in its language.",
+         "NHS Accessible Information Standard; Welsh Language Standards"),
     Rule("check-config", "warning",
          "A rule id in check.disable that does not exist is probably a typo: the rule still runs.",
          "leaflet_builder"),

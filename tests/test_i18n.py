@@ -50,11 +50,14 @@ ARABIC = {"page": "صفحة 1 من", "draft": "مسودة — ليست للاس�
           "about": "عن هذه النشرة", "date": "21 نوفمبر 2026"}
 
 
+URGENT = {"phone": "0100 000 0000", "fever_threshold_c": 37.5, "emergency_number": "999"}
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     root = tmp_path_factory.mktemp("languages")
     make_project(root, LEAFLETS, project={"organisation": "Example Cancer Centre",
-                                          "language": "cy"},
+                                          "language": "cy", "urgent": URGENT},
                  booklets={"canllaw": {"title": "Canllaw imiwnotherapi", "language": "cy",
                                        "leaflets": ["cy"]}})
     result = run_cli("build", "--format", "pdf", "--format", "docx", "--format", "epub",
@@ -115,6 +118,19 @@ def test_word_header_and_footer_in_the_leaflets_language(built: tuple[Path, obje
     body = "\n".join("".join(t.text or "" for t in p.iter(f"{W}t"))
                      for p in document.element.body.iter(f"{W}p"))
     assert said["about"] in body and said["date"] in BIDI_CONTROLS.sub("", body)
+
+
+def test_numbers_in_the_arabic_when_to_call_block_read_left_to_right(
+        built: tuple[Path, object]) -> None:
+    """The block's sentences are Arabic now: its phone number and fever threshold are
+    isolated left to right, or "0100 000 0000" shows as "0000 000 0100" and 37.5°C as C°37.5."""
+    root, _ = built
+    page = (root / "dist" / "clinic" / "ar.html").read_text(encoding="utf-8")
+    assert "اتصل فورا بخطنا" in page
+    for number in ("0100 000 0000", "37.5°C", "999"):
+        assert f"\u2066{number}\u2069" in page, number
+    welsh = (root / "dist" / "clinic" / "cy.html").read_text(encoding="utf-8")
+    assert "\u2066" not in welsh and "0100 000 0000" in welsh
 
 
 def _epub_page(path: Path, name: str) -> etree._Element:

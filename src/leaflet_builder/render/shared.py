@@ -32,7 +32,7 @@ from leaflet_builder.model import (
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.bidi import isolate_leaflet
+from leaflet_builder.render.bidi import LRI, PDI, isolate_leaflet
 
 # the English words; each format says them in the document's language (`words(...)`)
 DRAFT_MARK = N_("DRAFT")  # the short form: footers, the booklet footer, the watermark
@@ -88,17 +88,26 @@ class PageTarget:
     related_href: Callable[[str], str | None]
 
 
-def urgent_view(urgent: UrgentSettings | None) -> dict[str, str] | None:
+def urgent_view(urgent: UrgentSettings | None, rtl: bool = False) -> dict[str, str] | None:
     """The "When to call us" block's data as plain strings: the threshold written as a reader
-    sees it (`37.5°C`, `38°C`), each number with the `tel:` address a phone can dial."""
+    sees it (`37.5°C`, `38°C`), each number with the `tel:` address a phone can dial.
+
+    In a right-to-left leaflet the block's sentences are Arabic (the layout's catalogue), so
+    each number is isolated left to right (LRI … PDI), as render/bidi.py does for the
+    leaflet's own text: else "0100 000 0000" shows as "0000 000 0100" and 37.5°C as C°37.5.
+    """
     if urgent is None:
         return None
     degrees = f"{urgent.fever_threshold_c:g}"
+
+    def ltr(text: str) -> str:
+        return f"{LRI}{text}{PDI}" if rtl else text
+
     return {
-        "phone": urgent.phone,
+        "phone": ltr(urgent.phone),
         "phone_href": "tel:" + "".join(c for c in urgent.phone if c.isdigit() or c == "+"),
-        "fever": f"{degrees}°C",
-        "emergency": urgent.emergency_number,
+        "fever": ltr(f"{degrees}°C"),
+        "emergency": ltr(urgent.emergency_number),
         "emergency_href": "tel:" + "".join(c for c in urgent.emergency_number if c.isdigit()),
     }
 
@@ -170,7 +179,7 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         ],
         "settings": settings,
         "organisation": settings.organisation or "",
-        "urgent": urgent_view(settings.urgent),
+        "urgent": urgent_view(settings.urgent, meta.is_rtl),
         "target": target,
         # plain strings: the template never sees the asset (a path) itself
         "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,

@@ -284,3 +284,20 @@ def test_a_broken_layout_catalogue_is_a_file_line_error(tmp_path: Path, po: str,
     assert (tmp_path / "dist" / "mine" / "en.html").is_file()  # the English leaflet is built
     check = run_cli("check", cwd=tmp_path)
     assert where in check.stdout and "Traceback" not in check.stderr, check.stdout
+
+
+def test_an_edited_layout_catalogue_is_read_again(tmp_path: Path) -> None:
+    """`leaflet watch` renders in one long process: a catalogue edited between two builds is
+    read again, not served from what the process read before."""
+    import os
+
+    from leaflet_builder.layouts import load_layout
+
+    make_project(tmp_path, {"cy": LEAFLETS["cy"]})
+    path = _own_layout(tmp_path, PO_HEAD + 'msgid "Contents"\nmsgstr "Cynnwys un"\n')
+    layout = load_layout("mine", tmp_path)
+    render = "{{ _('Contents') }}"
+    assert layout.environment("cy").from_string(render).render() == "Cynnwys un"
+    path.write_text(PO_HEAD + 'msgid "Contents"\nmsgstr "Cynnwys dau"\n', encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert layout.environment("cy").from_string(render).render() == "Cynnwys dau"

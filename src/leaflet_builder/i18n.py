@@ -139,13 +139,30 @@ def date_locale(language: str) -> str:
     return _DATE_LOCALES.get(language, language)
 
 
-@functools.lru_cache(maxsize=64)
+def catalogue_stamp(tag: str, layout_folders: tuple[Path, ...] = ()
+                    ) -> tuple[tuple[str, int, int], ...]:
+    """Which catalogue files make `tag`'s wording, and their versions (time and size): a key
+    under which what was read from them may be kept, so `leaflet watch` reads an edited
+    catalogue again."""
+    stamps = []
+    for path in catalogue_files(tag, layout_folders):
+        stat = path.stat()
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
 def wording(tag: str, layout_folders: tuple[Path, ...] = ()) -> Wording:
     """The wording for language `tag` with the layout's catalogues over the packaged one.
 
     A broken catalogue raises LeafletError at its file and line.
     """
-    files = catalogue_files(tag, layout_folders)
+    return _wording(tag, layout_folders, catalogue_stamp(tag, layout_folders))
+
+
+@functools.lru_cache(maxsize=64)
+def _wording(tag: str, layout_folders: tuple[Path, ...],
+             stamp: tuple[tuple[str, int, int], ...]) -> Wording:
+    files = [Path(path) for path, _, _ in stamp]
     if not files:
         english = wording(FALLBACK_LANGUAGE, layout_folders) if \
             catalogue_language(tag) != FALLBACK_LANGUAGE else None

@@ -19,7 +19,7 @@ from jinja2 import (
 )
 
 from leaflet_builder.errors import LeafletError
-from leaflet_builder.i18n import FALLBACK_LANGUAGE, N_, wording
+from leaflet_builder.i18n import FALLBACK_LANGUAGE, N_, catalogue_stamp, wording
 from leaflet_builder.layout_urls import check_stylesheet_references
 from leaflet_builder.source.schema import close_match
 from leaflet_builder.source.yamlmap import describe_syntax_error
@@ -97,8 +97,10 @@ class Layout:
     def environment(self, language: str) -> Environment:
         """The Jinja2 environment whose `_()` speaks `language` (English when it has no
         catalogue). A broken catalogue of the layout raises LeafletError at its line."""
-        return _environment(self.folders, tuple(self.callout_labels.items()),
-                            wording(language, self.folders).language)
+        said = wording(language, self.folders).language
+        # the catalogue's version is part of the key: an edited catalogue makes a new one
+        return _environment(self.folders, tuple(self.callout_labels.items()), said,
+                            catalogue_stamp(said, self.folders))
 
     def callout_labels_in(self, language: str) -> dict[str, str]:
         """The callout labels in `language`: each word through its catalogue."""
@@ -231,7 +233,7 @@ class _ConfinedLoader(FileSystemLoader):
 
 @functools.lru_cache(maxsize=64)
 def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str], ...],
-                 language: str) -> Environment:
+                 language: str, stamp: tuple[tuple[str, int, int], ...] = ()) -> Environment:
     """One Jinja2 environment per layout and language per process: templates compile once
     and are reused. The language's catalogue is installed on it (jinja2.ext.i18n), so a
     render never swaps translations on an environment another render shares.

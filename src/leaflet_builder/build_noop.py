@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from leaflet_builder import __version__
 from leaflet_builder.build_inputs import FORMAT_LIBRARIES, STATE_VERSION, file_sha256, read_state
 from leaflet_builder.errors import Diagnostic, Location
+from leaflet_builder.i18n import LOCALE_DIR
 
 if TYPE_CHECKING:
     from leaflet_builder.build import BuildOptions, BuildResult, Task
@@ -165,6 +166,7 @@ def _source_part(options: BuildOptions) -> dict[str, Any]:
         "source_dir": str(source_dir),
         "source": _tree(source_dir),
         "project_layouts": _tree(source_dir.parent / "layouts"),
+        "catalogues": _tree(LOCALE_DIR),  # the packaged wording (render/i18n)
     }
 
 

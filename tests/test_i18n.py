@@ -133,6 +133,16 @@ def test_numbers_in_the_arabic_when_to_call_block_read_left_to_right(
     assert "\u2066" not in welsh and "0100 000 0000" in welsh
 
 
+def test_bold_layout_words_are_bold_in_an_arabic_handout(built: tuple[Path, object]) -> None:
+    """Word emboldens Arabic letters by `w:bCs` (complex script bold), not `w:b` alone: the
+    "When to call us" heading, now Arabic, must carry it to look bold."""
+    root, _ = built
+    document = docx.Document(str(root / "dist" / "clinic" / "ar.docx"))
+    title = [run for run in document.element.body.iter(f"{W}r")
+             if "متى تتصل بنا" in "".join(t.text or "" for t in run.iter(f"{W}t"))]
+    assert title and all(run.find(f"{W}rPr/{W}bCs") is not None for run in title)
+
+
 def _epub_page(path: Path, name: str) -> etree._Element:
     with zipfile.ZipFile(path) as book:
         found = [n for n in book.namelist() if n.endswith(name)]

@@ -234,6 +234,8 @@ class DocxWriter:
             docx_xml.set_style(run._r, self.styles.id_for(style))
         if piece.bold:
             run.bold = True
+            if self.rtl:  # Word and LibreOffice embolden Arabic letters by `w:bCs` only
+                docx_xml.set_complex_script(run._r.get_or_add_rPr(), None, True)
         if piece.italic:
             run.italic = True
 

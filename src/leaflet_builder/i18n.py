@@ -130,9 +130,14 @@ class Wording:
         """
         if day is None:
             return ""
+        from babel import UnknownLocaleError
         from babel.dates import format_date
 
-        return format_date(day, format="long", locale=date_locale(self.language))
+        try:
+            return format_date(day, format="long", locale=date_locale(self.language))
+        except (UnknownLocaleError, ValueError):
+            # a layout's catalogue for a language CLDR does not know: its words, British dates
+            return format_date(day, format="long", locale=date_locale(FALLBACK_LANGUAGE))
 
 
 def date_locale(language: str) -> str:

@@ -91,6 +91,20 @@ def test_welsh_pdf_says_the_layout_words_in_welsh(built: tuple[Path, object]) ->
                              text), reader
 
 
+def test_welsh_booklet_pdf_contents_footer_and_about_this_guide(built: tuple[Path, object]
+                                                               ) -> None:
+    root, _ = built
+    path = root / "dist" / "clinic" / "canllaw.pdf"
+    pages = len(pypdf.PdfReader(path).pages)
+    text = pdf_texts(path)["pdftotext"]
+    for phrase in ("Cynnwys", "Cynnwys · DRAFFT", "Am y canllaw hwn · DRAFFT",
+                   "Cynhyrchwyd y canllaw hwn gan Example Cancer Centre.",
+                   "Pryd yr adolygwyd pob taflen", "Drafft, fersiwn 1.0",
+                   f"Tudalen {pages} o {pages}"):
+        assert phrase in text, phrase
+    assert "About this guide" not in text and "Contents" not in text
+
+
 def test_arabic_pdf_says_the_layout_words_in_arabic(built: tuple[Path, object]) -> None:
     root, _ = built
     # readers put the words of a right-to-left line back in order each their own way around

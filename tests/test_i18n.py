@@ -178,6 +178,11 @@ def test_epub_navigation_and_guide_pages_in_welsh(built: tuple[Path, object]) ->
     assert "Am y canllaw hwn" in text and "21 Tachwedd 2026" in text and "Statws" in text
     leaflet = _epub_page(root / "dist" / "clinic" / "ar.epub", "nav.xhtml")
     assert leaflet.findtext(f".//{XHTML}h1") == "المحتويات"
+    # the accessibility summary a reading system reads out, in the book's language
+    package = _epub_page(guide, ".opf")
+    summary = [meta.text for meta in package.iter("{http://www.idpf.org/2007/opf}meta")
+               if meta.get("property") == "schema:accessibilitySummary"]
+    assert summary and summary[0].startswith("Mae'r cyhoeddiad hwn yn bodloni EPUB")
 
 
 def test_site_pages_in_the_leaflets_language(built: tuple[Path, object]) -> None:

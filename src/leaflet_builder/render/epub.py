@@ -328,23 +328,25 @@ def _set_metadata(ebook: epub.EpubBook, book: _Book, ctx: RenderContext, when: d
     ebook.add_metadata("DC", "date", when.date().isoformat())
     if book.subtitle:
         ebook.add_metadata("DC", "description", book.subtitle)
-    for name, value in _accessibility(book, has_images):
+    for name, value in _accessibility(book, has_images, words(ctx, book.language)):
         ebook.add_metadata(None, "meta", value, {"property": name})
     if organisation:
         ebook.add_metadata(None, "meta", organisation, {"property": "a11y:certifiedBy"})
 
 
-def _accessibility(book: _Book, has_images: bool) -> list[tuple[str, str]]:
-    """EPUB Accessibility 1.1 metadata: only what is true of these books."""
+def _accessibility(book: _Book, has_images: bool, said: Wording) -> list[tuple[str, str]]:
+    """EPUB Accessibility 1.1 metadata: only what is true of these books; the summary a
+    reading system reads out is in the book's language."""
     modes = ["textual", "visual"] if has_images else ["textual"]
     features = ["structuralNavigation", "tableOfContents", "readingOrder",
                 "displayTransformability"]
     if has_images:
         features.append("alternativeText")
-    summary = ("This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. It has "
-               "a table of contents, headings for every section, text alternatives for every "
-               "image, table headers, a logical reading order and no fixed layout, so text "
-               "can be resized and restyled. It has no flashing, sound or motion hazards.")
+    summary = said.gettext(
+        "This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. It has a table "
+        "of contents, headings for every section, text alternatives for every image, table "
+        "headers, a logical reading order and no fixed layout, so text can be resized and "
+        "restyled. It has no flashing, sound or motion hazards.")
     meta = [("schema:accessMode", mode) for mode in modes]
     meta.append(("schema:accessModeSufficient", "textual"))
     meta += [("schema:accessibilityFeature", feature) for feature in features]

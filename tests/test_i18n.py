@@ -330,3 +330,19 @@ def test_an_edited_layout_catalogue_is_read_again(tmp_path: Path) -> None:
     path.write_text(PO_HEAD + 'msgid "Contents"\nmsgstr "Cynnwys dau"\n', encoding="utf-8")
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     assert layout.environment("cy").from_string(render).render() == "Cynnwys dau"
+
+
+def test_a_layout_catalogue_linked_out_of_the_layout_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.po"
+    outside.write_text(PO_HEAD + 'msgid "Contents"\nmsgstr "Secret"\n', encoding="utf-8")
+    make_project(tmp_path, {"cy": LEAFLETS["cy"], "en": leaflet_text()},
+                 project={"default_layout": "mine"})
+    path = _own_layout(tmp_path, "")
+    path.unlink()
+    path.symlink_to(outside)
+    result = run_cli("build", "--format", "html", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "messages.po: message catalogue is a symbolic link" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "Secret" not in result.stderr
+    assert (tmp_path / "dist" / "mine" / "en.html").is_file()
+    assert "Traceback" not in run_cli("check", cwd=tmp_path).stderr

@@ -40,6 +40,7 @@ FALLBACK_LANGUAGE = "en"
 _DATE_LOCALES = {"en": "en_GB"}
 # one printf-style conversion: `%(name)s`, `%s`, `%%`, with optional flags, width, precision
 _CONVERSION_RE = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%])?")
+_TAG_RE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
 # a line of a .po file: a keyword and a quoted string, a continued string, or a comment
 _PO_LINE_RE = re.compile(
     r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
@@ -57,6 +58,10 @@ def catalogue_language(tag: str) -> str:
 
 
 def _candidates(tag: str) -> list[str]:
+    # the tag becomes a folder name: letters, digits and hyphens only (the source reader
+    # checks BCP 47 already; this keeps `../` out however a tag arrives)
+    if not _TAG_RE.fullmatch(tag):
+        return []
     name = catalogue_language(tag)
     primary = name.split("_")[0]
     return [name] if name == primary else [name, primary]
@@ -67,8 +72,15 @@ def catalogue_files(tag: str, layout_folders: Iterable[Path]) -> list[Path]:
     layouts from the one extended to the one named); empty when no catalogue has it."""
     folders = list(layout_folders)
     for name in _candidates(tag):
-        roots = [LOCALE_DIR, *(folder / "locale" for folder in reversed(folders))]
-        found = [root / name / "LC_MESSAGES" / f"{DOMAIN}.po" for root in roots]
+        found = [LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po"]
+        for folder in reversed(folders):
+            path = folder / "locale" / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+            # as every layout file: a link out of the layout folder is refused, not followed
+            if path.is_file() and not path.resolve().is_relative_to(folder.resolve()):
+                raise LeafletError(path, 0, "message catalogue is a symbolic link to "
+                                   f"{path.resolve()}, outside the layout folder {folder} — "
+                                   "copy the file into the layout instead of linking")
+            found.append(path)
         existing = [path for path in found if path.is_file()]
         if existing:
             return existing
@@ -307,7 +319,13 @@ def language_diagnostics(documents: Iterable[tuple[str, Path]],
     found: list[Diagnostic] = []
     broken: dict[Location, Diagnostic] = {}
     for tag, path in sorted(first.items()):
-        lacking = [name for name, folders in layouts if not has_catalogue(tag, folders)]
+        lacking = []
+        for name, folders in layouts:
+            try:
+                if not has_catalogue(tag, folders):
+                    lacking.append(name)
+            except LeafletError as exc:  # a catalogue linked out of its layout
+                broken.setdefault(exc.location, exc.diagnostic)
         if lacking:
             name = lacking[0]
             found.append(Diagnostic(Location(path, _language_line(path)), (

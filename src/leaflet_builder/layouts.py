@@ -19,14 +19,18 @@ from jinja2 import (
 )
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.i18n import FALLBACK_LANGUAGE, N_, catalogue_stamp, wording
 from leaflet_builder.layout_urls import check_stylesheet_references
 from leaflet_builder.source.schema import close_match
 from leaflet_builder.source.yamlmap import describe_syntax_error
-from leaflet_builder.template_sandbox import LayoutSandbox
+from leaflet_builder.template_sandbox import LayoutSandbox, install_messages
 
 LAYOUT_FILE = "layout.yaml"
-# What a callout's kind is called in print; a layout may rename them (`labels: callout:`)
-DEFAULT_CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Important"}
+# What a callout's kind is called in print; a layout may rename them (`labels: callout:`);
+# either way the word is looked up in the language's catalogue (`callout_labels_in`)
+DEFAULT_CALLOUT_LABELS = {"note": N_("Note"), "tip": N_("Tip"), "warning": N_("Important")}
+# what a screen reader hears a callout called (`aria-label`, from its kind): the same words
+CALLOUT_KIND_NAMES = (N_("Note"), N_("Tip"), N_("Warning"))
 # a layout name becomes a folder name under --out: letters, digits, hyphens, underscores only
 LAYOUT_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,63})$")
 
@@ -87,7 +91,21 @@ class Layout:
 
     @property
     def env(self) -> Environment:
-        return _environment(self.folders, tuple(self.callout_labels.items()))
+        """The English environment (see `environment` for a document's own language)."""
+        return self.environment(FALLBACK_LANGUAGE)
+
+    def environment(self, language: str) -> Environment:
+        """The Jinja2 environment whose `_()` speaks `language` (English when it has no
+        catalogue). A broken catalogue of the layout raises LeafletError at its line."""
+        said = wording(language, self.folders).language
+        # the catalogue's version is part of the key: an edited catalogue makes a new one
+        return _environment(self.folders, tuple(self.callout_labels.items()), said,
+                            catalogue_stamp(said, self.folders))
+
+    def callout_labels_in(self, language: str) -> dict[str, str]:
+        """The callout labels in `language`: each word through its catalogue."""
+        words = wording(language, self.folders)
+        return {kind: words.gettext(label) for kind, label in self.callout_labels.items()}
 
     @property
     def callout_labels(self) -> dict[str, str]:
@@ -141,11 +159,15 @@ def _find_layout_folder(name: str, project_root: Path | None) -> Path | None:
     return None
 
 
-def _format_date(day: Any) -> str:
-    """`21 November 2026` (the same words every format uses for a date)."""
-    from leaflet_builder.render.shared import format_date
+def _date_filter(language: str, folders: tuple[Path, ...]) -> Any:
+    """`|format_date` in one language: `21 November 2026`, `21 Tachwedd 2026` (as every
+    format writes a date)."""
+    words = wording(language, folders)
 
-    return format_date(day) if isinstance(day, dt.date) else ""
+    def format_date(day: Any) -> str:
+        return words.date(day) if isinstance(day, dt.date) else ""
+
+    return format_date
 
 
 def _read_settings(folder: Path) -> dict[str, Any]:
@@ -209,10 +231,12 @@ class _ConfinedLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
-@functools.lru_cache(maxsize=16)
-def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str], ...]
-                 ) -> Environment:
-    """One Jinja2 environment per layout per process: templates compile once and are reused.
+@functools.lru_cache(maxsize=64)
+def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str], ...],
+                 language: str, stamp: tuple[tuple[str, int, int], ...] = ()) -> Environment:
+    """One Jinja2 environment per layout and language per process: templates compile once
+    and are reused. The language's catalogue is installed on it (jinja2.ext.i18n), so a
+    render never swaps translations on an environment another render shares.
 
     Content is only ever data to these templates (never a template itself); autoescaping is
     on for every template and undefined names are errors, not silent blanks. The environment is
@@ -228,11 +252,12 @@ def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    # layout wording goes through gettext (`{{ _('...') }}`); the i18n work installs the
-    # language's catalogue here, until then every message is its English self
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    # `{% trans %}` blocks are joined to one line, as the extractor (i18n_extract) reads them
+    env.policies["ext.i18n.trimmed"] = True
+    words = wording(language, folders)
+    install_messages(env, words.gettext, words.ngettext)
     # layout-wide words every template may use (the DOCX renderer reads the same ones)
-    env.globals["callout_labels"] = dict(callout_labels)
+    env.globals["callout_labels"] = {kind: words.gettext(label) for kind, label in callout_labels}
     # dates are data; how to write one is a filter of ours, not a function handed in the data
-    env.filters["format_date"] = _format_date
+    env.filters["format_date"] = _date_filter(language, folders)
     return env

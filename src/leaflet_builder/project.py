@@ -281,3 +281,9 @@ def _check_booklet_members(project: Project, booklet: Booklet) -> bool:
 def booklet_members(project: Project, booklet: Booklet) -> list[Leaflet]:
     """The booklet's leaflets in its order, without withdrawn ones."""
     return [project.leaflets[s] for s in booklet.leaflets if s in project.leaflets]
+
+
+def document_languages(project: Project) -> list[tuple[str, Path]]:
+    """(language, source file) of every leaflet and booklet: whose wording the layouts need."""
+    return [(leaflet.meta.language, leaflet.path) for leaflet in project.leaflets.values()] + \
+        [(booklet.language, booklet.path) for booklet in project.booklets.values()]

@@ -14,6 +14,12 @@ walls, each enough on its own:
 
 Loops are bounded by the sandbox's `range` (MAX_RANGE); what is left (deep recursion of macros)
 is bounded by the render time limit and the workers' memory limit.
+
+The layouts' words are translated with `{{ _('About this leaflet') }}` and `{% trans %}`
+(Jinja2's i18n extension, newstyle): `gettext`, `_` and `ngettext` are the only callables a
+template is given, and they are ours (`install_messages`), bounded like `%` above — a
+template cannot make `_('%099999999s')` or a placeholder repeated over a huge value into a
+string of gigabytes.
 """
 
 from __future__ import annotations
@@ -23,11 +29,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jinja2 import Undefined, nodes
+from jinja2 import Environment, Undefined, nodes, pass_context
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import BlockReference, LoopContext, Macro
+from jinja2.runtime import BlockReference, Context, LoopContext, Macro
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, safe_range
+from markupsafe import Markup
 
 # the largest repeat count, width or range one template operation may ask for
 MAX_TEMPLATE_SIZE = 100_000
@@ -121,10 +128,7 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
 
     def is_safe_callable(self, obj: Any) -> bool:
         if isinstance(obj, (Macro, BlockReference, LoopContext)) or obj is _bounded_range or \
-                obj is dict:
-            return True
-        # the message functions the environment installed itself (jinja2.ext.i18n)
-        if any(obj is self.globals.get(name) for name in ("_", "gettext", "ngettext")):
+                obj is dict or obj in getattr(self, "message_callables", ()):
             return True
         owner = getattr(obj, "__self__", None)
         name = getattr(obj, "__name__", "")
@@ -194,3 +198,42 @@ def _bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., An
         if hasattr(original, mark):
             setattr(bounded, mark, getattr(original, mark))
     return bounded
+
+
+def install_messages(env: Environment, gettext: Callable[[str], str],
+                     ngettext: Callable[[str, str, int], str]) -> None:
+    """Give `env`'s templates `_`, `gettext` and `ngettext` over one language's catalogue.
+
+    Newstyle, as Jinja2's own (`_('Page %(page)s', page=1)`, `{% trans %}` passes its
+    variables; the result is always %-formatted, so a literal percent sign is `%%`), and
+    autoescape-safe (the translation is markup, the values are escaped). Unlike Jinja2's own,
+    the format is checked before it is applied: no width over 1000 (`%099999999s`), and no
+    result over MAX_TEMPLATE_STRING however often a placeholder repeats a long value.
+    """
+
+    @pass_context
+    def translate(context: Context, string: str, /, **variables: Any) -> str:
+        return _fill(context, gettext(str(string)), variables)
+
+    @pass_context
+    def translate_plural(context: Context, singular: str, plural: str, num: int, /,
+                         **variables: Any) -> str:
+        if not isinstance(num, int) or isinstance(num, bool):
+            raise SecurityError(f"ngettext needs a whole number, not {type(num).__name__}")
+        variables.setdefault("num", num)
+        return _fill(context, ngettext(str(singular), str(plural), num), variables)
+
+    env.globals.update(gettext=translate, _=translate, ngettext=translate_plural)
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.message_callables = frozenset({translate, translate_plural})  # type: ignore[attr-defined]
+
+
+def _fill(context: Context, message: str, variables: dict[str, Any]) -> str:
+    _check_percent_format(message)
+    longest = max((len(str(value)) for value in variables.values()), default=0)
+    if len(message) + message.count("%") * longest > MAX_TEMPLATE_STRING:
+        raise TemplateTooLarge(f"filling the message '{message[:60]}' would build a string "
+                               f"over {MAX_TEMPLATE_STRING} characters")
+    text: str = Markup(message) if context.eval_ctx.autoescape else message
+    filled: str = LayoutSandbox.bounded(text % variables)  # Markup stays Markup
+    return filled

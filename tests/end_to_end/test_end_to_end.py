@@ -182,6 +182,9 @@ def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> 
     assert {"leaflet_builder/scaffold/article.md", "leaflet_builder/scaffold/glossary.md",
             "leaflet_builder/scaffold/project/source/project.yaml",
             "leaflet_builder/scaffold/project/source/booklets/example-guide.yaml"} <= names
+    # the layouts' wording in each language is read from the installed package's catalogues
+    assert {f"leaflet_builder/locale/{lang}/LC_MESSAGES/messages.po"
+            for lang in ("en", "cy", "ar")} | {"leaflet_builder/locale/messages.pot"} <= names
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
                    check=True, timeout=300)
@@ -191,7 +194,8 @@ def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> 
                    check=True, timeout=300)
     project = tmp_path / "newcomer"
     make_project(project, {"first-leaflet": leaflet_text("## Hello\n\n- one\n- two\n",
-                                                         title="My first leaflet")})
+                                                         title="My first leaflet"),
+                           "cymraeg": leaflet_text("Helo.\n", language="cy")})
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     located = subprocess.run([str(python), "-c", "import leaflet_builder; print(leaflet_builder.__file__)"],
                              capture_output=True, text=True, cwd=project, env=env, check=True)
@@ -201,3 +205,5 @@ def test_installed_wheel_builds_a_project_with_only_markdown(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     for ext in ("pdf", "docx", "epub", "html"):
         assert (project / "dist" / "clinic" / f"first-leaflet.{ext}").stat().st_size > 0
+    welsh = (project / "dist" / "clinic" / "cymraeg.html").read_text(encoding="utf-8")
+    assert "Am y daflen hon" in welsh and "language" not in result.stderr

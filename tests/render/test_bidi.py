@@ -2,8 +2,9 @@
 expects them, in Word, PDF, EPUB and the web page (issue 13, item 3).
 
 Word: runs of Arabic are marked `w:rtl`, runs of Latin letters and digits are not, paragraphs
-are `w:bidi`; English-only paragraphs (the layouts' own wording) read left to right; the footer
-is title · DRAFT · "Page N of M" with its fields in their own runs. LibreOffice's PDF of the
+are `w:bidi`; the layouts' own wording is Arabic in an Arabic leaflet (issue 13, item 1), and
+English, read left to right, in a right-to-left leaflet whose language has no catalogue (an
+Urdu one here); the footer is title · DRAFT · "Page N of M" with its fields in their own runs. LibreOffice's PDF of the
 handout is read back with pdfplumber to see the order a reader sees. The HTML, EPUB and PDF
 isolate a left-to-right stretch of several words or number groups (a phone number) with LRI …
 PDI, so "0100 000 0000" is not shown as "0000 000 0100".
@@ -35,9 +36,9 @@ EMBEDDING = {0x202A: None, 0x202C: None}
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("bidi")
-    make_project(root, {"ar": leaflet_text(f"## مواعيد العلاج\n\n{DOSE}\n\n{CALL}\n",
+    make_project(root, {slug: leaflet_text(f"## مواعيد العلاج\n\n{DOSE}\n\n{CALL}\n",
                                            title=TITLE, summary="معلومات للمرضى.",
-                                           language="ar")},
+                                           language=slug) for slug in ("ar", "ur")},
                  project={"organisation": "Example Cancer Centre"})
     result = run_cli("build", "--format", "docx", "--format", "pdf", "--format", "html",
                      "--format", "epub", "--layout", "clinic", cwd=root)
@@ -80,19 +81,40 @@ def test_word_runs_are_marked_by_direction(dist: Path) -> None:
 
 
 def test_word_english_wording_reads_left_to_right(dist: Path) -> None:
-    document = docx.Document(str(dist / "ar.docx"))
+    document = docx.Document(str(dist / "ur.docx"))  # Urdu: no catalogue, English wording
     disclaimer = body_paragraph(document, "This leaflet gives general information")
     assert disclaimer._p.find(f"{W}pPr/{W}bidi") is None
     assert not any(rtl for _, rtl in runs(disclaimer))
 
 
-def test_word_footer_runs_in_reading_order(dist: Path) -> None:
+def test_word_arabic_wording_reads_right_to_left(dist: Path) -> None:
     document = docx.Document(str(dist / "ar.docx"))
+    disclaimer = body_paragraph(document, "تقدم هذه النشرة معلومات عامة")
+    assert disclaimer._p.find(f"{W}pPr/{W}bidi") is not None
+    assert all(rtl for _, rtl in runs(disclaimer))
+
+
+def test_word_footer_runs_in_reading_order(dist: Path) -> None:
+    document = docx.Document(str(dist / "ur.docx"))
     footer = document.sections[0].footer.paragraphs[-1]
     assert footer._p.find(f"{W}pPr/{W}bidi") is not None
     pieces = runs(footer)
     assert pieces[0] == (f"{TITLE} · ", True)
     assert [text for text, rtl in pieces if not rtl][:4] == ["DRAFT", "Page ", "1", " of "]
+    _assert_page_fields(footer)
+
+
+def test_word_arabic_footer_runs_in_reading_order(dist: Path) -> None:
+    """All Arabic: title · مسودة · صفحة PAGE من NUMPAGES, the words in right-to-left runs."""
+    document = docx.Document(str(dist / "ar.docx"))
+    footer = document.sections[0].footer.paragraphs[-1]
+    assert footer._p.find(f"{W}pPr/{W}bidi") is not None
+    assert runs(footer) == [(f"{TITLE} · مسودة · ", True), ("صفحة ", True), ("1", False),
+                            (" من ", True), ("1", False)]
+    _assert_page_fields(footer)
+
+
+def _assert_page_fields(footer: Any) -> None:
     # each field in runs of its own: begin, instruction, separate, result, end
     kinds = [(child.tag.split("}")[1], child.get(f"{W}fldCharType"))
              for run in footer._p.iter(f"{W}r") for child in run
@@ -111,10 +133,17 @@ def test_libreoffice_shows_word_text_in_reading_order(dist: Path, tmp_path: Path
     lines = visual_lines(tmp_path / "ar.pdf")
     # left to right on the page, as a reader's eye goes over a left-to-right stretch
     assert any(PHONE in line for line in lines), lines
-    assert any(line.endswith("worries you have.") for line in lines), lines
+    assert not any("worries" in line for line in lines), lines  # the Arabic disclaimer
     footer = lines[-1]
-    assert footer.startswith("DRAFT · Page 1 of 1"), footer
     assert "\u0600" <= footer.rstrip()[-1] <= "\u06ff", footer  # the title on the right
+    # seen left to right: "1 من 1 صفحة · مسودة · title", each Arabic word reversed
+    assert footer.startswith("1 نم 1 ةحفص"), footer
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(dist / "ur.docx")],
+                   check=True, capture_output=True, timeout=180)
+    english = visual_lines(tmp_path / "ur.pdf")
+    assert any(line.endswith("worries you have.") for line in english), english
+    assert english[-1].startswith("DRAFT · Page 1 of 1"), english[-1]
 
 
 def visual_lines(pdf_path: Path) -> list[str]:
@@ -132,7 +161,10 @@ def visual_lines(pdf_path: Path) -> list[str]:
 def test_pdf_shows_the_phone_number_left_to_right(dist: Path) -> None:
     lines = visual_lines(dist / "ar.pdf")
     assert any(PHONE in line for line in lines), lines
-    # the layout's English disclaimer is marked English, left to right: its full stop ends it
+    # in an Urdu leaflet (no catalogue) the layout's English disclaimer is marked English,
+    # left to right: its full stop ends it
+    lines = visual_lines(dist / "ur.pdf")
+    assert any(PHONE in line for line in lines), lines
     assert any(line.endswith("worries you have.") for line in lines), lines
 
 
@@ -143,6 +175,10 @@ def test_html_and_epub_isolate_left_to_right_stretches(dist: Path) -> None:
     assert f"\u2066{PHONE}\u2069" in html
     assert "\u2066Pembrolizumab" not in html  # one word alone needs no isolate
     disclaimer = root.find(".//p[@class='disclaimer']")
+    assert disclaimer is not None and disclaimer.get("dir") == "rtl"  # the Arabic wording
+    assert disclaimer.get("lang") == "ar"
+    english = etree.fromstring((dist / "ur.html").read_bytes(), etree.HTMLParser())
+    disclaimer = english.find(".//p[@class='disclaimer']")
     assert disclaimer is not None and disclaimer.get("dir") == "ltr"
     assert disclaimer.get("lang") == "en"
     with zipfile.ZipFile(dist / "ar.epub") as book:

@@ -105,6 +105,17 @@ PAYLOADS = [
     "{{ leaflet|attr('path') }}",
     "{% if %}broken",
     "{{ leaflet.blocks|map(attribute='asset')|map(attribute='path')|list }}",
+    # the layouts' gettext (jinja2.ext.i18n): the only callables a template gets, bounded
+    "{{ _('%0999999999s') }}",
+    "{{ gettext('%(x)999999999s', x=1) }}",
+    "{{ _('%(x)s' * 1000, x='y' * 99999) }}",
+    "{{ ngettext('%(num)s', '%(num)0999999999d', 2) }}",
+    "{{ ngettext('a', 'b', meta) }}",
+    "{{ _.__globals__ }}",
+    "{{ gettext.__closure__ }}",
+    "{% trans x='y' * 99999 %}" + "{{ x }}" * 200 + "{% endtrans %}",
+    "{{ _('%s', 1) }}",
+    "{{ install_gettext_callables }}{{ _('a')|attr('__class__') }}",
 ]
 
 
@@ -131,6 +142,19 @@ def test_a_template_payload_fails_its_output_at_the_template_line(
     assert (project / "source" / "one.md").exists()
     assert sorted(p.name for p in secret.parent.iterdir()) == ["secret.txt"]
     assert folder.is_dir()
+
+
+def test_a_template_translates_its_words_through_the_catalogue(hostile: tuple[Path, Path]) -> None:
+    """`_()`, `{% trans %}` and `ngettext` work in a layout, escape what they fill in, and a
+    message with a bounded width still formats."""
+    project, _ = hostile
+    _evil_layout(project, (
+        "<p class='t'>{{ _('About this leaflet') }}|{% trans n=meta.title %}Hi {{ n }}"
+        "{% endtrans %}|{{ ngettext('%(num)d leaflet', '%(num)d leaflets', 3) }}|"
+        "{{ _('%(x)s', x='<b>') }}|{{ _('%(x)5s', x='a') }}</p>"), "words")
+    html = _render(project, "words", "html").decode()
+    assert "<p class='t'>About this leaflet|Hi A test leaflet|3 leaflets|&lt;b&gt;|    a</p>" \
+        in html
 
 
 def test_plain_data_is_still_readable_by_templates(hostile: tuple[Path, Path]) -> None:

@@ -2,7 +2,8 @@
 
 Every output gets an input fingerprint: a hash of everything that can change its bytes (its
 source files and images, a booklet's members, the titles it shows of other leaflets, the
-glossary, the layout's files, project.yaml, the dates, and the versions of leaflet_builder and
+glossary, the layout's files, the packaged wording catalogues, project.yaml, the dates, and
+the versions of leaflet_builder and
 the libraries that write the format). An output is rebuilt only when its fingerprint changed
 or the file on disk is not the one the build wrote.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet_builder import __version__
+from leaflet_builder.i18n import LOCALE_DIR
 from leaflet_builder.model import Booklet, Image, Leaflet, Link, walk_blocks, walk_inlines_of
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.formats import FORMATS
@@ -113,6 +115,9 @@ class Fingerprinter:
             "layout": ctx.layout.name,
             "layout_settings": ctx.layout.settings,
             "layout_files": self.layout_files(ctx),
+            # the packaged wording (a layout's own catalogues are among its files above)
+            "catalogues": self.hasher.files(sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")),
+                                            LOCALE_DIR),
             "project": self.hasher.file(project_yaml) if project_yaml.is_file() else None,
             "settings": repr(ctx.settings),
             "glossary": sorted(ctx.glossary.items()),

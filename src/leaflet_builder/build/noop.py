@@ -38,6 +38,7 @@ from leaflet_builder.build.outputs import (
 )
 from leaflet_builder.build.worker import Task
 from leaflet_builder.errors import Diagnostic, Location
+from leaflet_builder.i18n import LOCALE_DIR
 from leaflet_builder.render.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -168,6 +169,7 @@ def _source_part(options: BuildOptions) -> dict[str, Any]:
         "source_dir": str(source_dir),
         "source": _tree(source_dir),
         "project_layouts": _tree(source_dir.parent / "layouts"),
+        "catalogues": _tree(LOCALE_DIR),  # the packaged wording (render/i18n)
     }
 
 

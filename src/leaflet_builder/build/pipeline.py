@@ -76,6 +76,7 @@ def _build_into(folder: OutputFolder, options: BuildOptions, on_output: OnOutput
     except LeafletError as exc:
         run.result.diagnostics.append(exc.diagnostic)
         return run.result
+    run.result.diagnostics += _wording(project, layouts)
     noop.use_layouts(path for layout in layouts.chosen + layouts.large_print
                      for path in layout.folders)
     work = plan(project, layouts.chosen, layouts.large_print, options, layouts.build_date, folder)
@@ -119,6 +120,16 @@ def _layouts(project: Project, options: BuildOptions) -> Layouts:
     large_print = [load_layout(LARGE_PRINT, project.root)] \
         if site_wants_large_print(project, options, names) else []
     return Layouts(chosen, large_print, build_date)
+
+
+def _wording(project: Project, layouts: Layouts) -> list[Diagnostic]:
+    """The layouts' words in each language: one warning per language without a catalogue for
+    the whole build (not one per leaflet and format), a broken layout catalogue once."""
+    from leaflet_builder.i18n import language_diagnostics
+    from leaflet_builder.project import document_languages
+
+    return language_diagnostics(document_languages(project),
+                                [(layout.name, layout.folders) for layout in layouts.chosen])
 
 
 def _run(run: BuildRun, work: Plan, options: BuildOptions, executor: Executor | None,

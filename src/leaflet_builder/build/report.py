@@ -75,7 +75,9 @@ class BuildReporter:
     def finished(self, result: BuildResult, out_dir: Path, cwd: Path | None = None) -> None:
         """Diagnostics (`path:line: message`, one per line) and the summary."""
         self._stop()
-        for diagnostic in result.diagnostics:
+        # the same message at the same place once (a broken layout catalogue fails every
+        # output in its language, each saying so)
+        for diagnostic in dict.fromkeys(result.diagnostics):
             self.console.print(diagnostic.display(cwd or Path.cwd()), markup=False,
                                highlight=False)
         if self.verbosity == "quiet" and not result.failed_documents:

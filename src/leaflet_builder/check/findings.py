@@ -109,6 +109,11 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "A translation made from an older version of its original, or reviewed before the "
          "original's last review, may no longer say what the original says.",
          "NHS Accessible Information Standard; Welsh Language Standards (equal treatment)"),
+    Rule("language-wording", "warning",
+         "A leaflet in a language the layout has no catalogue for gets the layout's own words "
+         "(About this leaflet, Page 1 of 2, DRAFT, dates) in English; a layout catalogue that "
+         "cannot be read fails every output in its language.",
+         "NHS Accessible Information Standard; Welsh Language Standards"),
     Rule("check-config", "warning",
          "A rule id in check.disable that does not exist is probably a typo: the rule still runs.",
          "leaflet_builder"),

@@ -21,8 +21,9 @@ from leaflet_builder.check import (
 from leaflet_builder.check.context import CheckContext, finding
 from leaflet_builder.check.findings import ALWAYS_ON, RULES, Finding
 from leaflet_builder.errors import LeafletError, Location
+from leaflet_builder.i18n import language_diagnostics
 from leaflet_builder.layouts import load_layout
-from leaflet_builder.project import Project
+from leaflet_builder.project import Project, document_languages
 from leaflet_builder.source.schema import did_you_mean
 
 
@@ -90,6 +91,10 @@ def run_checks(project: Project, today: dt.date | None = None,
     found += glossary.check_project(ctx)
     for layout in ctx.layouts:
         found += clearprint.check_layout(layout, ctx)
+    found += [finding("language-wording", d.location.path, d.location.line, d.message,
+                      level=d.level) for d in language_diagnostics(
+                          document_languages(project), [(lay.name, lay.folders)
+                                                        for lay in ctx.layouts])]
     found = _without_disabled(found, ctx)
     # leaflets (and settings) in file order first, booklets last: a booklet's "(see above)"
     # points at a leaflet's messages, which must then be above it

@@ -30,18 +30,19 @@ class FormatSpec:
         return self.module is not None
 
 
-_FONTS = ("fontpkg-atkinson-hyperlegible", "fontpkg-noto-sans", "fontpkg-noto-sans-arabic")
+_FONTS = ("fontpkg-atkinson-hyperlegible", "fontpkg-noto-sans", "fontpkg-noto-sans-arabic",
+          "fontpkg-hind-siliguri", "fontpkg-noto-sans-tamil", "justmytype-intl-cjk")
 
 # in the order the build plans them and --format lists them
 FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (
     FormatSpec("pdf", "pdf", booklets=True, module="leaflet_builder.render.pdf",
-               libraries=("weasyprint", "pydyf", "fonttools", *_FONTS, "segno")),
+               libraries=("weasyprint", "pydyf", "fonttools", *_FONTS, "segno", "babel")),
     FormatSpec("docx", "docx", booklets=False, module="leaflet_builder.render.docx",
-               libraries=("python-docx", "lxml", "pillow")),
+               libraries=("python-docx", "lxml", "pillow", "babel")),
     FormatSpec("epub", "epub", booklets=True, module="leaflet_builder.render.epub",
-               libraries=("ebooklib", "lxml", "pillow", *_FONTS)),
+               libraries=("ebooklib", "lxml", "pillow", *_FONTS, "babel")),
     FormatSpec("html", "html", booklets=False, module="leaflet_builder.render.html",
-               libraries=("jinja2", "markupsafe", "segno")),
+               libraries=("jinja2", "markupsafe", "segno", "babel")),  # babel: dates per language
     # its fingerprint covers its own code instead (render/site/publish.site_fingerprint)
     FormatSpec("site", "", booklets=False, module=None, libraries=()),
 )}

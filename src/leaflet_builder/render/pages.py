@@ -10,6 +10,7 @@ from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.i18n import FALLBACK_LANGUAGE
 from leaflet_builder.layout_urls import check_page
 from leaflet_builder.layouts import LinkedTemplate
 from leaflet_builder.model import Leaflet
@@ -33,11 +34,13 @@ def render_template(ctx: RenderContext, name: str, view: dict[str, Any]) -> str:
     """Render any layout template (booklet covers, contents, shared blocks) with plain data.
 
     A template's mistake or a refused operation (the sandbox's SecurityError) is the layout's
-    error, reported at the template's file and line — never a traceback.
+    error, reported at the template's file and line — never a traceback. The layout's words
+    (`_()`) are in the view's language (`lang`).
     """
     data = template_data(view)
+    env = ctx.layout.environment(str(view.get("lang") or FALLBACK_LANGUAGE))
     try:
-        page = ctx.layout.env.get_template(name).render(data)
+        page = env.get_template(name).render(data)
     except (LeafletError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - `{{ 1/0 }}`, endless includes: the layout's mistake

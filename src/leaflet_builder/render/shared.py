@@ -18,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from leaflet_builder.i18n import FALLBACK_LANGUAGE, N_, Wording, wording
 from leaflet_builder.model import (
     UNDATED,
     Asset,
@@ -34,10 +35,24 @@ from leaflet_builder.model import (
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.bidi import LRI, PDI, isolate_leaflet
 
-DRAFT_MARK = "DRAFT"  # the short form: footers, the booklet footer, the watermark
-DRAFT_LABEL = f"{DRAFT_MARK} — not for patient use"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+# the English words; each format says them in the document's language (`words(...)`)
+DRAFT_MARK = N_("DRAFT")  # the short form: footers, the booklet footer, the watermark
+DRAFT_LABEL = N_("DRAFT — not for patient use")
+# the page number of PDF and Word footers; its placeholders become counters or fields
+PAGE_OF = N_("Page %(page)s of %(pages)s")
+STATUS_LABELS = {"draft": N_("Draft"), "approved": N_("Approved"), "withdrawn": N_("Withdrawn")}
+
+
+def words(ctx: RenderContext, language: str) -> Wording:
+    """The layout's words in `language` (English when neither layout nor package has it)."""
+    return wording(language, ctx.layout.folders)
+
+
+def wording_view(said: Wording) -> dict[str, str]:
+    """The language the layout's own words are in, for the `lang`/`dir` of blocks that hold
+    only those words (the disclaimer): English in a Polish leaflet when Polish has no
+    catalogue, so a screen reader reads them with English rules."""
+    return {"ui_lang": said.language, "ui_dir": "rtl" if is_rtl_language(said.language) else "ltr"}
 
 
 def output_date(ctx: RenderContext, leaflets: Iterable[Leaflet]) -> dt.datetime:
@@ -57,9 +72,10 @@ def leaflet_url(settings: ProjectSettings, slug: str) -> str | None:
     return f"{settings.base_url.rstrip('/')}/{slug}"
 
 
-def format_date(day: dt.date | None) -> str:
-    """`21 November 2026`: unambiguous for every reader, whatever their locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+def format_date(day: dt.date | None, said: Wording | None = None) -> str:
+    """`21 November 2026` (`21 Tachwedd 2026` in Welsh): the month in words, so unambiguous
+    for every reader, whatever their locale."""
+    return (said or wording(FALLBACK_LANGUAGE)).date(day)
 
 
 @dataclass(frozen=True)
@@ -80,25 +96,29 @@ def urgent_view(urgent: UrgentSettings | None, rtl: bool = False) -> dict[str, s
     """The "When to call us" block's data as plain strings: the threshold written as a reader
     sees it (`37.5°C`, `38°C`), each number with the `tel:` address a phone can dial.
 
-    In a right-to-left leaflet the 24-hour number is isolated as left-to-right text
-    (render/bidi.py): its groups would otherwise be laid out from the right, "0100 000 0000"
-    shown as "0000 000 0100", a number the patient would dial. The leaflet's own text is
-    isolated where it is read (`isolate_leaflet`); this number comes from project.yaml."""
+    In a right-to-left leaflet the block's sentences are Arabic (the layout's catalogue), so
+    each number is isolated left to right (LRI … PDI), as render/bidi.py does for the
+    leaflet's own text: else "0100 000 0000" shows as "0000 000 0100" and 37.5°C as C°37.5.
+    """
     if urgent is None:
         return None
     degrees = f"{urgent.fever_threshold_c:g}"
-    grouped = " " in urgent.phone.strip()  # one group alone is never reordered
+
+    def ltr(text: str) -> str:
+        return f"{LRI}{text}{PDI}" if rtl else text
+
     return {
-        "phone": f"{LRI}{urgent.phone}{PDI}" if rtl and grouped else urgent.phone,
+        "phone": ltr(urgent.phone),
         "phone_href": "tel:" + "".join(c for c in urgent.phone if c.isdigit() or c == "+"),
-        "fever": f"{degrees}°C",
-        "emergency": urgent.emergency_number,
+        "fever": ltr(f"{degrees}°C"),
+        "emergency": ltr(urgent.emergency_number),
         "emergency_href": "tel:" + "".join(c for c in urgent.emergency_number if c.isdigit()),
     }
 
 
-def status_label(leaflet: Leaflet) -> str:
-    return {"draft": "Draft", "approved": "Approved", "withdrawn": "Withdrawn"}[leaflet.meta.status]
+def status_label(leaflet: Leaflet, said: Wording | None = None) -> str:
+    label = STATUS_LABELS[leaflet.meta.status]
+    return said.gettext(label) if said else label
 
 
 _THIS_LEAFLET = re.compile(r"\b([Tt])his leaflet\b")
@@ -176,7 +196,9 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
     meta = leaflet.meta
     settings = ctx.settings
     hero = shown_hero(leaflet)
+    said = words(ctx, meta.language)
     return {
+        **wording_view(said),
         # numbers and Latin words inside Arabic read left to right (render/bidi.py)
         "leaflet": isolate_leaflet(leaflet) if meta.is_rtl else leaflet,
         "meta": meta,
@@ -184,13 +206,13 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "lang": meta.language,
         "dir": "rtl" if meta.is_rtl else "ltr",
         "is_draft": meta.is_draft,
-        "draft_label": DRAFT_LABEL,
-        "status_label": status_label(leaflet),
+        "draft_label": said.gettext(DRAFT_LABEL),
+        "status_label": status_label(leaflet, said),
         "version_label": meta.version or "",
-        "footer_label": DRAFT_MARK if meta.is_draft else (
-            f"Version {meta.version}" if meta.version else ""),
-        "reviewed": format_date(meta.reviewed),
-        "review_due": format_date(meta.review_due),
+        "footer_label": said.gettext(DRAFT_MARK) if meta.is_draft else (
+            said.say("Version %(version)s", version=meta.version) if meta.version else ""),
+        "reviewed": format_date(meta.reviewed, said),
+        "review_due": format_date(meta.review_due, said),
         "sources": meta.sources,
         "related": [
             {"slug": slug, "title": ctx.titles.get(slug, slug), "href": target.related_href(slug)}
@@ -199,7 +221,7 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
         "other_languages": other_languages(leaflet, ctx, target),
         "settings": settings,
         "organisation": settings.organisation or "",
-        "urgent": urgent_view(settings.urgent, rtl=meta.is_rtl),
+        "urgent": urgent_view(settings.urgent, meta.is_rtl),
         "target": target,
         # plain strings: the template never sees the asset (a path) itself
         "hero": {"src": target.image_src(hero.asset), "alt": hero.alt} if hero else None,
@@ -211,16 +233,18 @@ def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> di
 
 def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) -> dict[str, Any]:
     """The values a booklet's cover, contents and back matter use."""
+    said = words(ctx, booklet.language)
     return {
+        **wording_view(said),
         "booklet": {"slug": booklet.slug, "title": booklet.title, "subtitle": booklet.subtitle,
                     "language": booklet.language,
                     "cover": {"alt": booklet.cover.alt} if booklet.cover else None},
         "leaflets": [{"slug": leaflet.slug, "title": leaflet.meta.title,
-                      "status_label": status_label(leaflet)} for leaflet in leaflets],
+                      "status_label": status_label(leaflet, said)} for leaflet in leaflets],
         "lang": booklet.language,
         "dir": "rtl" if booklet.is_rtl else "ltr",
         "is_draft": any(leaflet.meta.is_draft for leaflet in leaflets),
-        "draft_label": DRAFT_LABEL,
+        "draft_label": said.gettext(DRAFT_LABEL),
         "settings": ctx.settings,
         "organisation": ctx.settings.organisation or "",
         "guide_texts": guide_texts(ctx.settings),
@@ -294,16 +318,20 @@ def _fields(node: Any, target: PageTarget | None) -> dict[str, Any]:
     return data
 
 
-def guide_reviews(leaflets: Iterable[Leaflet], href: Callable[[str], str]) -> list[dict[str, str]]:
-    """One row per leaflet of a guide's "About this guide": status, version, review dates.
+def guide_reviews(leaflets: Iterable[Leaflet], href: Callable[[str], str],
+                  said: Wording | None = None) -> list[dict[str, str]]:
+    """One row per leaflet of a guide's "About this guide": status, version, review dates,
+    in the guide's language (`said`).
 
     Shared by the EPUB's back matter and the booklet PDF's, so both say the same.
     """
     return [{
         "title": leaflet.meta.title, "href": href(leaflet.slug),
-        "status": status_label(leaflet),
-        "version": leaflet.meta.version or "", "reviewed": format_date(leaflet.meta.reviewed),
-        "reviewer": leaflet.meta.reviewer or "", "review_due": format_date(leaflet.meta.review_due),
+        "status": status_label(leaflet, said),
+        "version": leaflet.meta.version or "",
+        "reviewed": format_date(leaflet.meta.reviewed, said),
+        "reviewer": leaflet.meta.reviewer or "",
+        "review_due": format_date(leaflet.meta.review_due, said),
     } for leaflet in leaflets]
 
 

@@ -554,9 +554,12 @@ def test_arabic_is_shaped_and_laid_out_right_to_left(dist: Path) -> None:
         title = [c for c in arabic if c["size"] >= 20]
         assert max(c["x1"] for c in title) > page.width * 0.6
         assert min(c["x0"] for c in title) > page.width * 0.4
-        # the footer's title is on the right, where an Arabic reader starts
+        # the footer's title is on the right, where an Arabic reader starts; its "Page 1 of
+        # N" is Arabic too (صفحة 1 من N), on the left
         footer = [c for c in arabic if c["top"] > page.height * 0.9]
-        assert footer and min(c["x0"] for c in footer) > page.width / 2
+        right = [c for c in footer if c["x0"] > page.width / 2]
+        left = {c["text"] for c in footer if c["x1"] < page.width / 2}
+        assert right and left == set("صفحةمن"), (left, len(right))
 
 
 def test_watermark_drawing_falls_back_to_text_for_letters_the_font_lacks() -> None:

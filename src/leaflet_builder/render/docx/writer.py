@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -61,10 +62,12 @@ from leaflet_builder.render.fonts import word_script_fonts
 from leaflet_builder.render.pages import render_template
 from leaflet_builder.render.shared import (
     DRAFT_LABEL,
+    PAGE_OF,
     PageTarget,
     leaflet_url,
     leaflet_view,
     output_date,
+    words,
 )
 
 # the order of leaflet_body.html; "body" is the leaflet's own content
@@ -100,6 +103,8 @@ class DocxWriter:
         # Word stores naive UTC times; one date for the properties and the ZIP entries alike
         self.when = output_date(ctx, [leaflet]).replace(tzinfo=None)
         self.rtl = leaflet.meta.is_rtl
+        self.said = words(ctx, leaflet.meta.language)  # the layout's words in its language
+        self.said_rtl = is_rtl_language(self.said.language)
         self.design = DocxDesign.from_layout(ctx.layout)
         reference = ctx.layout.find_file("reference.docx")
         self.from_reference = reference is not None
@@ -246,6 +251,8 @@ class DocxWriter:
             docx_xml.set_style(run._r, self.styles.id_for(style))
         if piece.bold:
             run.bold = True
+            if self.rtl:  # Word and LibreOffice embolden Arabic letters by `w:bCs` only
+                docx_xml.set_complex_script(run._r.get_or_add_rPr(), None, True)
         if piece.italic:
             run.italic = True
 
@@ -364,7 +371,7 @@ class DocxWriter:
 
     def _callout_content(self, block: Callout, style: str) -> None:
         title = self.paragraph(style)
-        label = self.ctx.layout.callout_labels[block.callout] + (
+        label = self.ctx.layout.callout_labels_in(self.meta.language)[block.callout] + (
             ": " if block.title else "")
         pieces = [Piece(label, style="Callout Title")] + [
             p if p.style else replace(p, style="Callout Title")
@@ -473,7 +480,7 @@ class DocxWriter:
         if view["organisation"]:
             lines.append(("Header", view["organisation"]))
         if self.meta.is_draft:
-            lines.append(("Draft Header", DRAFT_LABEL))
+            lines.append(("Draft Header", self.said.gettext(DRAFT_LABEL)))
         for style, text in lines:
             paragraph = self._furniture_paragraph(header, style)
             self.write(paragraph, [Piece(text)])
@@ -484,11 +491,18 @@ class DocxWriter:
             # "Page N of M" is one left-to-right phrase, its fields in their own runs; in an
             # Arabic footer the title comes first, on the right, then the phrase
             self.write(paragraph, [Piece(f"{words} · ")])
-            self.write_ltr(paragraph, "Page ")
-            docx_xml.add_field(paragraph, "PAGE", "1")
-            self.write_ltr(paragraph, " of ")
-            docx_xml.add_field(paragraph, "NUMPAGES", "1")
-            if self.rtl:
+            # the catalogue's "Page %(page)s of %(pages)s", its placeholders as Word fields
+            # (Western digits in every language, as in the PDF: README, Languages)
+            for part in re.split(r"(%\(pages?\)s)", self.said.gettext(PAGE_OF)):
+                if part == "%(page)s":
+                    docx_xml.add_field(paragraph, "PAGE", "1")
+                elif part == "%(pages)s":
+                    docx_xml.add_field(paragraph, "NUMPAGES", "1")
+                elif part and self.said_rtl:
+                    self.write(paragraph, [Piece(part)])  # Arabic words: right-to-left runs
+                elif part:
+                    self.write_ltr(paragraph, part)
+            if self.rtl and not self.said_rtl:
                 # a left-to-right mark closes the phrase: without it LibreOffice sets the last
                 # field (a number at the end of a right-to-left line) apart, on the far left
                 self.write_ltr(paragraph, LEFT_TO_RIGHT_MARK)

@@ -22,6 +22,7 @@ from ebooklib import epub
 from lxml import etree
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.i18n import N_, Wording
 from leaflet_builder.model import (
     UNDATED,
     Asset,
@@ -48,8 +49,12 @@ from leaflet_builder.render.shared import (
     guide_texts,
     output_date,
     shown_hero,
+    wording_view,
+    words,
 )
 
+# the EPUB's own pages and landmarks, said in the book's language
+COVER, CONTENTS, ABOUT_GUIDE = N_("Cover"), N_("Contents"), N_("About this guide")
 XHTML = "application/xhtml+xml"
 STYLESHEETS = ("style.css", "epub.css")
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -90,10 +95,12 @@ def book_identifier(organisation: str, kind: str, slug: str) -> str:
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{organisation}/{kind}/{slug}')}"
 
 
-def _date_label(ctx: RenderContext, when: dt.datetime) -> str:
+def _date_label(ctx: RenderContext, when: dt.datetime, language: str) -> str:
     """The date a reader sees: none for a book whose leaflets state no date (UNDATED is for
     the package's metadata, not a date to show a patient)."""
-    return "" if ctx.build_date is None and when <= UNDATED else format_date(when.date())
+    if ctx.build_date is None and when <= UNDATED:
+        return ""
+    return format_date(when.date(), words(ctx, language))
 
 
 def modified_date(ctx: RenderContext, leaflets: tuple[Leaflet, ...]) -> dt.datetime:
@@ -130,38 +137,43 @@ def _render_book(book: _Book, ctx: RenderContext, source: Any) -> bytes:
     when = modified_date(ctx, book.leaflets)
     is_draft = any(leaflet.meta.is_draft for leaflet in book.leaflets)
     organisation = ctx.settings.organisation or ""
+    said = words(ctx, book.language)
     common = {
+        **wording_view(said),
         "lang": book.language, "dir": "rtl" if book.rtl else "ltr",
         "stylesheet_links": list(STYLESHEETS), "settings": ctx.settings,
         "book": {"kind": book.kind, "slug": book.slug, "title": book.title,
                  "subtitle": book.subtitle, "language": book.language},
-        "organisation": organisation, "is_draft": is_draft, "draft_label": DRAFT_LABEL,
+        "organisation": organisation, "is_draft": is_draft,
+        "draft_label": said.gettext(DRAFT_LABEL),
         "guide_texts": guide_texts(ctx.settings),
     }
-    cover_src, cover_bytes, cover_type, alt = _cover(book, ctx, is_draft)
+    cover_src, cover_bytes, cover_type, alt = _cover(book, ctx, is_draft, said)
     pages: list[_Page] = [_Page("cover", "cover.xhtml", book.title, _frame(
         ctx, "epub/cover.xhtml", common, page_title=book.title, page_class="cover",
         body_type="cover", cover={"src": cover_src, "alt": alt}))]
     if book.kind == "booklet":
         pages.append(_Page("titlepage", "titlepage.xhtml", book.title, _frame(
             ctx, "epub/titlepage.xhtml", common, page_title=book.title, page_class="titlepage",
-            body_type="frontmatter", date_label=_date_label(ctx, when))))
+            body_type="frontmatter", date_label=_date_label(ctx, when, book.language))))
     leaflet_pages = [_leaflet_page(leaflet, ctx, target, slugs) for leaflet in book.leaflets]
     back: list[_Page] = []
     if book.kind == "booklet":
-        back.append(_Page("about", "about.xhtml", "About this guide", _frame(
-            ctx, "epub/about.xhtml", common, page_title="About this guide", page_class="about",
-            body_type="backmatter", reviews=_reviews(book), sources=_sources(book))))
+        about = said.gettext(ABOUT_GUIDE)
+        back.append(_Page("about", "about.xhtml", about, _frame(
+            ctx, "epub/about.xhtml", common, page_title=about, page_class="about",
+            body_type="backmatter", reviews=_reviews(book, said), sources=_sources(book))))
     toc = [{"title": page.title, "href": page.file_name, "children": page.nav_children}
            for page in (*pages[1:], *leaflet_pages, *back)]
+    contents = said.gettext(CONTENTS)
     landmarks = [
-        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-        {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"},
+        {"type": "cover", "href": "cover.xhtml", "title": said.gettext(COVER)},
+        {"type": "toc", "href": "nav.xhtml#toc", "title": contents},
         {"type": "bodymatter", "href": leaflet_pages[0].file_name, "title": leaflet_pages[0].title},
     ]
-    nav = _Page("nav", "nav.xhtml", "Contents", _frame(
-        ctx, "epub/nav.xhtml", common, page_title="Contents", page_class="contents",
-        body_type="frontmatter", toc_title="Contents", toc=toc, landmarks=landmarks))
+    nav = _Page("nav", "nav.xhtml", contents, _frame(
+        ctx, "epub/nav.xhtml", common, page_title=contents, page_class="contents",
+        body_type="frontmatter", toc_title=contents, toc=toc, landmarks=landmarks))
     spine = [*pages, nav, *leaflet_pages, *back]
 
     ebook = epub.EpubBook()
@@ -259,7 +271,8 @@ def _image_names(book: _Book) -> dict[str, tuple[Asset, str]]:
     return named
 
 
-def _cover(book: _Book, ctx: RenderContext, is_draft: bool) -> tuple[str, bytes, str, str]:
+def _cover(book: _Book, ctx: RenderContext, is_draft: bool, said: Wording
+           ) -> tuple[str, bytes, str, str]:
     """(file name, bytes, media type, alt text) of the cover image."""
     if book.cover is not None:
         asset = book.cover.asset
@@ -267,15 +280,16 @@ def _cover(book: _Book, ctx: RenderContext, is_draft: bool) -> tuple[str, bytes,
         return f"images/cover.{ext}", asset.read_bytes(), asset.media_type, book.cover.alt
     text = CoverText(title=book.title, subtitle=book.subtitle,
                      organisation=ctx.settings.organisation or "",
-                     draft_label=DRAFT_LABEL if is_draft else "", rtl=book.rtl)
+                     draft_label=said.gettext(DRAFT_LABEL) if is_draft else "", rtl=book.rtl,
+                     cover_word=said.gettext(COVER))
     colours = ctx.layout.setting("colours", default={}) or {}
     png = draw_cover(text, accent=str(colours.get("accent", "005eb8")),
                      warning=str(colours.get("warning", "b00020")))
     return "images/cover.png", png, "image/png", cover_alt(text)
 
 
-def _reviews(book: _Book) -> list[dict[str, Any]]:
-    return list(guide_reviews(book.leaflets, lambda slug: f"{slug}.xhtml"))
+def _reviews(book: _Book, said: Wording) -> list[dict[str, Any]]:
+    return list(guide_reviews(book.leaflets, lambda slug: f"{slug}.xhtml", said))
 
 
 def _sources(book: _Book) -> list[Any]:
@@ -314,23 +328,25 @@ def _set_metadata(ebook: epub.EpubBook, book: _Book, ctx: RenderContext, when: d
     ebook.add_metadata("DC", "date", when.date().isoformat())
     if book.subtitle:
         ebook.add_metadata("DC", "description", book.subtitle)
-    for name, value in _accessibility(book, has_images):
+    for name, value in _accessibility(book, has_images, words(ctx, book.language)):
         ebook.add_metadata(None, "meta", value, {"property": name})
     if organisation:
         ebook.add_metadata(None, "meta", organisation, {"property": "a11y:certifiedBy"})
 
 
-def _accessibility(book: _Book, has_images: bool) -> list[tuple[str, str]]:
-    """EPUB Accessibility 1.1 metadata: only what is true of these books."""
+def _accessibility(book: _Book, has_images: bool, said: Wording) -> list[tuple[str, str]]:
+    """EPUB Accessibility 1.1 metadata: only what is true of these books; the summary a
+    reading system reads out is in the book's language."""
     modes = ["textual", "visual"] if has_images else ["textual"]
     features = ["structuralNavigation", "tableOfContents", "readingOrder",
                 "displayTransformability"]
     if has_images:
         features.append("alternativeText")
-    summary = ("This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. It has "
-               "a table of contents, headings for every section, text alternatives for every "
-               "image, table headers, a logical reading order and no fixed layout, so text "
-               "can be resized and restyled. It has no flashing, sound or motion hazards.")
+    summary = said.gettext(
+        "This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. It has a table "
+        "of contents, headings for every section, text alternatives for every image, table "
+        "headers, a logical reading order and no fixed layout, so text can be resized and "
+        "restyled. It has no flashing, sound or motion hazards.")
     meta = [("schema:accessMode", mode) for mode in modes]
     meta.append(("schema:accessModeSufficient", "textual"))
     meta += [("schema:accessibilityFeature", feature) for feature in features]

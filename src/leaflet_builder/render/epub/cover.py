@@ -27,6 +27,7 @@ class CoverText:
     organisation: str = ""
     draft_label: str = ""  # empty when nothing in the book is a draft
     rtl: bool = False
+    cover_word: str = "Cover"  # how the alt text names a cover, in the book's language
 
 
 def draw_cover(text: CoverText, accent: str = "005eb8", warning: str = "b00020") -> bytes:
@@ -74,7 +75,7 @@ def _ramp_to_white(colour: tuple[int, int, int]) -> list[int]:
 
 def cover_alt(text: CoverText) -> str:
     """Alternative text that says what the generated cover shows."""
-    parts = [f"Cover: {text.title}"]
+    parts = [f"{text.cover_word}: {text.title}"]
     parts += [part for part in (text.subtitle, text.organisation, text.draft_label) if part]
     return ". ".join(part.rstrip(".") for part in parts) + "."
 

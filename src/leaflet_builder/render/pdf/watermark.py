@@ -43,6 +43,16 @@ def watermark_svg(label: str) -> str:
             f"{mark}</g></svg>")
 
 
+def can_outline(label: str) -> bool:
+    """True when the packaged bold font draws every letter of `label` as outlines.
+
+    A word in a script that needs shaping (Arabic joins its letters) or a font without its
+    letters would come out as SVG text, which WeasyPrint writes into the page as real text:
+    every reader, search and screen reader would pick it up on every page.
+    """
+    return _outline(label) is not None
+
+
 def _outline(text: str) -> tuple[str, float, int] | None:
     """`text` set in the packaged bold font as path data in font units, its advance, units/em.
 

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from leaflet_builder.errors import LeafletError
+from leaflet_builder.i18n import Wording
 from leaflet_builder.model import Booklet, Leaflet, Link
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.coverage import missing_glyphs
@@ -35,17 +37,21 @@ from leaflet_builder.render.pdf.print import (
     reference_number,
 )
 from leaflet_builder.render.pdf.text_layer import exact_text_layer
-from leaflet_builder.render.pdf.watermark import watermark_svg
+from leaflet_builder.render.pdf.watermark import can_outline, watermark_svg
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import (
     DRAFT_MARK,
+    PAGE_OF,
     PageTarget,
     booklet_view,
     guide_reviews,
     guide_sources,
     leaflet_view,
     output_date,
+    words,
 )
+
+ENGLISH_PAGE_OF = '"Page " counter(page) " of " counter(pages)'
 
 BOOKLET_STYLESHEET = "booklet.css"
 BOOKLET_TEMPLATE = "pdf/booklet.html"
@@ -84,23 +90,42 @@ class PdfMeta:
     date: dt.datetime
 
 
-def footer_css(title: str, label: str, rtl: bool = False) -> str:
-    """The running footer's text for one document (title · version or DRAFT).
+def page_of_css(said: Wording) -> str:
+    """`"Page " counter(page) " of " counter(pages)` in the document's language.
+
+    The catalogue's "Page %(page)s of %(pages)s" is cut at its placeholders, which become
+    CSS counters, so a language may put the numbers where its grammar wants them. The
+    numbers are Western digits (`decimal`) in every language, Arabic too: the digits of
+    the leaflets' own phone numbers and doses, and of NHS letters (README: Languages).
+    """
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    parts = re.split(r"(%\(pages?\)s)", said.gettext(PAGE_OF))
+    return " ".join(counters.get(part) or css_string(part) for part in parts if part)
+
+
+def footer_css(title: str, label: str, rtl: bool = False,
+               page_of: str = ENGLISH_PAGE_OF) -> str:
+    """The running footer's text for one document (title · version or DRAFT) and its
+    "Page N of M" in the document's language (`page_of_css`).
 
     The title sits where reading starts: left in left-to-right scripts, right in Arabic.
     """
     text = f"{title} · {label}" if label else title
     if not rtl:
-        return f"@page {{ @bottom-left {{ content: {css_string(text)}; }} }}"
-    return ("@page { @bottom-left { content: \"Page \" counter(page) \" of \" counter(pages); "
+        return (f"@page {{ @bottom-left {{ content: {css_string(text)}; }} "
+                f"@bottom-right {{ content: {page_of}; }} }}")
+    return (f"@page {{ @bottom-left {{ content: {page_of}; "
             "text-align: left; width: auto; } "
             f"@bottom-right {{ content: {css_string(text)}; text-align: right; width: 75%; "
             "white-space: normal; } }")
 
 
-def watermark_css() -> str:
-    """A draft's DRAFT mark as every page's background: painted, never read out as content."""
-    svg = watermark_svg(DRAFT_MARK)
+def watermark_css(mark: str = DRAFT_MARK) -> str:
+    """A draft's DRAFT mark (in the document's language) as every page's background:
+    painted, never read out as content."""
+    # in a script the outlines cannot draw (Arabic), the mark stays the Latin DRAFT: the
+    # banner and every page's footer say it in the document's language (README: Languages)
+    svg = watermark_svg(mark if can_outline(mark) else DRAFT_MARK)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'@page {{ background-image: url("{uri}"); background-repeat: no-repeat; '
             "background-position: center; background-size: contain; }")
@@ -114,16 +139,19 @@ def leaflet_html(leaflet: Leaflet, ctx: RenderContext) -> str:
 def leaflet_css(leaflet: Leaflet, ctx: RenderContext) -> list[str]:
     """The stylesheets of one leaflet's PDF: the layout's, then its footer and watermark."""
     label = leaflet_view(leaflet, ctx, PDF_TARGET)["footer_label"]
-    footer = footer_css(leaflet.meta.title, label, leaflet.meta.is_rtl)
-    return pdf_css(ctx, footer, leaflet.meta.is_draft)
+    said = words(ctx, leaflet.meta.language)
+    footer = footer_css(leaflet.meta.title, label, leaflet.meta.is_rtl, page_of_css(said))
+    return pdf_css(ctx, footer, leaflet.meta.is_draft, mark=said.gettext(DRAFT_MARK))
 
 
-def pdf_css(ctx: RenderContext, footer: str, draft: bool, booklet: bool = False) -> list[str]:
-    """The fonts and the layout's stylesheets, the document's footer, a draft's watermark."""
+def pdf_css(ctx: RenderContext, footer: str, draft: bool, booklet: bool = False,
+            mark: str = DRAFT_MARK) -> list[str]:
+    """The fonts and the layout's stylesheets, the document's footer, a draft's watermark
+    (`mark`, the word DRAFT in the document's language)."""
     layout_part = [font_face_css(), layout_css(ctx)]
     if booklet:
         layout_part.append(ctx.layout.read_text(BOOKLET_STYLESHEET))
-    return ["\n".join(layout_part), footer] + ([watermark_css()] if draft else [])
+    return ["\n".join(layout_part), footer] + ([watermark_css(mark)] if draft else [])
 
 
 def parsed_stylesheets(css: list[str], ctx: RenderContext, source: Any) -> list[Any]:
@@ -189,17 +217,20 @@ class PdfRenderer:
                 # rendered by the same template a single leaflet uses: one design, one place
                 "body": Markup(render_template(ctx, "leaflet_body.html", leaflet_data)),
             })
-        footer = footer_css(booklet.title, DRAFT_MARK if view["is_draft"] else "", booklet.is_rtl)
+        said = words(ctx, booklet.language)
+        mark = said.gettext(DRAFT_MARK)
+        footer = footer_css(booklet.title, mark if view["is_draft"] else "", booklet.is_rtl,
+                            page_of_css(said))
         cover = booklet.cover
         page = render_template(ctx, BOOKLET_TEMPLATE, {
             **view, "items": items, "inline_css": "",
-            "reviews": guide_reviews(leaflets, lambda slug: f"#leaflet-{slug}"),
+            "reviews": guide_reviews(leaflets, lambda slug: f"#leaflet-{slug}", said),
             "sources": guide_sources(leaflets),
             "cover_src": source_url(cover.asset.relative) if cover else None,
         })
         meta = PdfMeta(f"{ctx.layout.name}/booklet/{booklet.slug}",
                        output_date(ctx, leaflets))
-        css = pdf_css(ctx, footer, view["is_draft"], booklet=True)
+        css = pdf_css(ctx, footer, view["is_draft"], booklet=True, mark=mark)
         stylesheets = parsed_stylesheets(css, ctx, booklet.path)
         return _write(page, stylesheets, ctx, meta, booklet.path)
 

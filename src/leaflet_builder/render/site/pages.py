@@ -26,12 +26,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
+from leaflet_builder.i18n import N_, Wording, date_locale, wording
 from leaflet_builder.layout_urls import check_page
 from leaflet_builder.layouts import Layout
 from leaflet_builder.model import Asset, Leaflet, Link, is_rtl_language
 from leaflet_builder.project import Project, booklet_members
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.shared import PageTarget, format_date, leaflet_view, template_data
+from leaflet_builder.render.shared import (
+    PageTarget,
+    format_date,
+    leaflet_view,
+    template_data,
+    wording_view,
+)
 
 ASSETS = "_assets"  # slugs never start with "_", so no leaflet can take this address
 INDEX_TEXT_LIMIT = 20_000
@@ -41,12 +48,16 @@ IMAGE_SIZES = "(max-width: 45rem) calc(100vw - 2rem), 43rem"  # the text column 
 # (format, layout) of a leaflet's downloads, in the order a patient sees them; None: the
 # site's own layout. Only what this build made or confirmed up to date is offered.
 DOWNLOADS: tuple[tuple[str, str | None, str, str], ...] = (
-    ("pdf", "clinic", "PDF for printing (A4)", ".pdf"),
-    ("pdf", "large-print", "Large-print PDF (A4)", "-large-print.pdf"),
-    ("docx", None, "Word document", ".docx"),
-    ("epub", None, "EPUB e-book (phones and e-readers)", ".epub"),
+    ("pdf", "clinic", N_("PDF for printing (A4)"), ".pdf"),
+    ("pdf", "large-print", N_("Large-print PDF (A4)"), "-large-print.pdf"),
+    ("docx", None, N_("Word document"), ".docx"),
+    ("epub", None, N_("EPUB e-book (phones and e-readers)"), ".epub"),
 )
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "epub": "EPUB"}
+LARGE_PRINT = N_("large print")
+# the site's own words besides the templates', in each page's language
+PATIENT_INFORMATION = N_("Patient information")
+PATIENT_LEAFLETS = N_("Patient information leaflets")
 MEDIA_TYPES = {"pdf": "application/pdf", "epub": "application/epub+zip",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 # names patients know their language by, with the English name beside it
@@ -198,9 +209,12 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
     script_path = f"{ASSETS}/{fingerprinted('search.js', script)}"
     build.files[script_path] = SiteFile(script)
 
+    def said(lang: str) -> Wording:
+        return wording(lang, layout.folders)
+
     def chrome(prefix: str, lang: str, page_title: str, **extra: Any) -> dict[str, Any]:
         """What the frame around every page needs (header, footer, stylesheet)."""
-        return {"lang": lang, "dir": text_dir(lang), "page_title": page_title,
+        return {**wording_view(said(lang)), "lang": lang, "dir": text_dir(lang), "page_title": page_title,
                 "organisation": settings.organisation or "", "home": prefix or "./",
                 "css": prefix + css_path, "script": "", "canonical": "", "noindex": False,
                 "og": None, "refresh": "", "contact": settings.contact or "", **extra}
@@ -211,12 +225,15 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
     downloads_of = _downloads(inputs, build)
     from leaflet_builder.render.site.share_card import draw_share_card  # Pillow: only when drawn
 
-    card = draw_share_card(settings.organisation or "Patient information",
-                           "Patient information leaflets",
+    site_words = said(settings.language)
+    card = draw_share_card(settings.organisation or site_words.gettext(PATIENT_INFORMATION),
+                           site_words.gettext(PATIENT_LEAFLETS),
                            str(layout.setting("colours", "accent", default="005eb8")))
     card_path = f"{ASSETS}/{fingerprinted('share.png', card)}"
     build.files[card_path] = SiteFile(card)
-    card_alt = f"{settings.organisation or 'Patient information'}: patient information leaflets"
+    card_alt = site_words.say("%(organisation)s: patient information leaflets",
+                              organisation=settings.organisation
+                              or site_words.gettext(PATIENT_INFORMATION))
 
     # leaflet pages
     search_entries: list[dict[str, str]] = []
@@ -226,8 +243,10 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         view = leaflet_view(leaflet, inputs.ctx, target)
         meta = leaflet.meta
         page_downloads = [d for d in downloads_of(slug, "leaflet", meta.status)]
+        page_words = said(meta.language)
         for item in page_downloads:
             item["href"] = item["name"]
+            _translate_download(item, page_words)
         og_image, og_alt = absolute(card_path), card_alt
         if meta.image is not None:
             og_image, og_alt = absolute(images.add(meta.image.asset)), meta.image.alt
@@ -237,7 +256,8 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
             og={"title": meta.title, "description": meta.summary, "url": absolute(f"{slug}/"),
                 "image": og_image, "image_alt": og_alt},
             downloads=page_downloads,
-            page_reviewed=format_date(meta.reviewed), page_review_due=format_date(meta.review_due),
+            page_reviewed=format_date(meta.reviewed, page_words),
+            page_review_due=format_date(meta.review_due, page_words),
         ))
         page = _render(layout, "site/leaflet.html", view)
         page = images.add_dimensions(page, prefix)
@@ -257,6 +277,7 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
             downloads_of(slug, "booklet", status)
         for item in page_downloads:
             item["href"] = item["name"]
+            _translate_download(item, said(booklet.language))
         view = chrome("../", booklet.language, booklet.title,
                       canonical=absolute(f"{slug}/"), noindex=is_draft, is_draft=is_draft,
                       og={"title": booklet.title, "description": booklet.subtitle or booklet.title,
@@ -275,8 +296,10 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
     for slug, leaflet in sorted(project.withdrawn_leaflets.items()):
         meta = leaflet.meta
         replacement = live.get(meta.replaced_by or "")
-        view = chrome("../", meta.language, f"Withdrawn: {meta.title}", noindex=True,
-                      title=meta.title, withdrawn_on=format_date(meta.reviewed),
+        page_words = said(meta.language)
+        view = chrome("../", meta.language,
+                      page_words.say("Withdrawn: %(title)s", title=meta.title), noindex=True,
+                      title=meta.title, withdrawn_on=format_date(meta.reviewed, page_words),
                       replacement=_leaflet_item(replacement, "../") if replacement else None)
         page = _render(layout, "site/withdrawn.html", view)
         build.files[f"{slug}/index.html"] = SiteFile(page.encode("utf-8"), slug, "withdrawn",
@@ -311,13 +334,15 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
             letters.append({"letter": letter, "id": f"letter-{len(letters)}", "leaflets": []})
         letters[-1]["leaflets"].append(_leaflet_item(leaflet, ""))
     languages = sorted({leaflet.meta.language for leaflet in live.values()})
-    home_title = settings.organisation or "Patient information"
+    home_title = settings.organisation or site_words.gettext(PATIENT_INFORMATION)
     view = chrome("", settings.language, home_title, canonical=absolute(""),
                   script=script_path, search_index=index_path,
-                  og={"title": f"Patient information leaflets — {home_title}",
-                      "description": "Patient information leaflets: read online or download.",
+                  og={"title": f"{site_words.gettext(PATIENT_LEAFLETS)} — {home_title}",
+                      "description": site_words.gettext(
+                          "Patient information leaflets: read online or download."),
                       "url": absolute(""), "image": absolute(card_path), "image_alt": card_alt},
                   letters=letters, guides=guide_items,
+                  search_words=search_words(site_words),
                   languages=[{"tag": tag, "name": language_name(tag), "dir": text_dir(tag),
                               "count": sum(1 for lf in live.values() if lf.meta.language == tag)}
                              for tag in languages],
@@ -327,7 +352,8 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
         language=settings.language)
 
     # 404: served by hosts at any depth, so its links start from the site's own path
-    view = chrome(base_path, settings.language, "Page not found", noindex=True)
+    view = chrome(base_path, settings.language, site_words.gettext("Page not found"),
+                  noindex=True)
     build.files["404.html"] = SiteFile(
         _render(layout, "site/404.html", view).encode("utf-8"),
         language=settings.language)
@@ -343,13 +369,41 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
     return build
 
 
+def search_words(said: Wording) -> dict[str, Any]:
+    """What the search script says, in the home page's language (search.js reads it from the
+    form's `data-words`). "N leaflets found" has one message per plural category of the
+    language (CLDR's, which the browser's Intl.PluralRules names), each made by the
+    catalogue's plural rule from a number of that category; `{n}` is where the count goes."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        rule = Locale.parse(date_locale(said.language)).plural_form
+    except (UnknownLocaleError, ValueError):
+        rule = Locale.parse("en").plural_form
+    examples: dict[str, int] = {}
+    for number in range(200):
+        examples.setdefault(rule(number), number)
+    found = {category: said.ngettext("%(num)s leaflet found", "%(num)s leaflets found", number)
+             % {"num": "{n}"} for category, number in examples.items()}
+    return {"found": found, "draft": said.gettext("draft"),
+            "none": said.gettext("No leaflets found. Try another word, or use the A to Z "
+                                 "list below."),
+            "unavailable": said.gettext("Search is not available. Use the A to Z list below.")}
+
+
+def _translate_download(item: dict[str, Any], said: Wording) -> None:
+    """A download's label and short name in the page's language (format names stay)."""
+    item["label"] = said.gettext(item["label"])
+    item["short"] = said.gettext(item["short"])
+
+
 def _render(layout: Layout, name: str, view: dict[str, Any]) -> str:
     """A site template with plain data (`template_data`, as every format), its mistakes as a
     message naming the template and line, and the page checked like every format's: nothing
     remote to fetch, no script or frame — but for the site's own pieces it was handed."""
     data = template_data(view)
     try:
-        page = layout.env.get_template(name).render(data)
+        page = layout.environment(str(view.get("lang") or "en")).get_template(name).render(data)
     except (LeafletError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - the sandbox's refusals, `{{ 1/0 }}`: the layout's
@@ -458,7 +512,7 @@ def _downloads(inputs: SiteInputs, build: SiteBuild
             build.files[f"{slug}/{name}"] = SiteFile(data, slug, status, str(entry["language"]))
             # "short": what the jump link at the top of the page lists; large print by name,
             # so a low-vision reader knows it is there before scrolling to the list
-            short = "large print" if layout == "large-print" else FORMAT_NAMES[fmt]
+            short = LARGE_PRINT if layout == "large-print" else FORMAT_NAMES[fmt]
             found.append({"name": name, "label": label, "format": FORMAT_NAMES[fmt],
                           "short": short, "size": human_size(len(data)), "bytes": len(data),
                           "type": MEDIA_TYPES[fmt]})

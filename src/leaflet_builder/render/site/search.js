@@ -10,6 +10,15 @@
   var list = document.getElementById("search-results");
   var index = null;
   form.hidden = false;
+  /* the page's words, in its language (the template's data-words, from the catalogue):
+     "found" has one message per plural category of the language (Intl.PluralRules) */
+  var said = JSON.parse(form.getAttribute("data-words") || "{}");
+  function found(count) {
+    var forms = said.found || {};
+    var rule = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
+    var text = (rule && forms[rule.select(count)]) || forms.other || "{n} leaflets found";
+    return text.replace("{n}", String(count));
+  }
 
   function words(text) {
     return text.toLocaleLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
@@ -49,16 +58,15 @@
         a.href = hit.e.url;
         a.textContent = hit.e.title;
         li.appendChild(a);
-        if (hit.e.draft) { li.appendChild(document.createTextNode(" (draft)")); }
+        if (hit.e.draft) { li.appendChild(document.createTextNode(" (" + (said.draft || "draft") + ")")); }
         var p = document.createElement("p");
         p.textContent = hit.e.summary;
         li.appendChild(p);
         list.appendChild(li);
       });
-      status.textContent = hits.length === 0 ? "No leaflets found. Try another word, or use the A to Z list below."
-        : hits.length + (hits.length === 1 ? " leaflet found" : " leaflets found");
+      status.textContent = hits.length === 0 ? said.none : found(hits.length);
     }).catch(function () {
-      status.textContent = "Search is not available. Use the A to Z list below.";
+      status.textContent = said.unavailable;
     });
   }
   var timer = null;

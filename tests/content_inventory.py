@@ -73,8 +73,9 @@ def _links(nodes: tuple[Inline, ...], inv: Inventory) -> None:
 
 
 def squash(text: str) -> str:
-    """Text with all white space, soft hyphens and list markers' spacing removed, NFC."""
-    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    """Text with all white space, soft hyphens, list markers' spacing and bidi marks (layout
+    instructions, not words: BIDI_CONTROLS) removed, NFC."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "").translate(BIDI_CONTROLS)
     return re.sub(r"\s+", "", text)
 
 

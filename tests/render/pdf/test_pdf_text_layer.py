@@ -22,13 +22,15 @@ from __future__ import annotations
 import collections
 import contextlib
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from tests.helpers import leaflet_text, make_project, require_tool, run_cli
+from tests.helpers import REPO, leaflet_text, make_project, require_tool, run_cli
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pypdf = pytest.importorskip("pypdf")
@@ -403,3 +405,49 @@ def test_word_final_marks_read_in_place(dist: Path, layout: str) -> None:
 def test_pdftotext_reads_word_final_marks_in_place(dist: Path) -> None:
     body = FINAL_MARKS["ar-final-marks"][3].split("\n\n", 1)[1]
     assert not _read_back(dist / "clinic" / "ar-final-marks.pdf", body)["pdftotext -raw"]
+
+
+def _shipped_right_to_left() -> list[Path]:
+    """The shipped leaflets written in a right-to-left script (Arabic, Urdu, Persian)."""
+    found = []
+    for path in sorted((REPO / "source").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("---\n"):
+            continue
+        front = yaml.safe_load(text[4:].split("\n---\n", 1)[0]) or {}
+        if str(front.get("language", "")).split("-")[0] in {"ar", "ur", "fa"}:
+            found.append(path)
+    return found
+
+
+SHIPPED = _shipped_right_to_left()
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped source (its links need the other leaflets) built in every PDF layout."""
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(REPO / "source", root / "source",
+                    ignore=shutil.ignore_patterns("booklets"))  # booklets are not read here
+    result = run_cli("build", "--format", "pdf", *[f"--layout={name}" for name in LAYOUTS],
+                     cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root / "dist"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.stem)
+def test_shipped_leaflets_read_back_their_words(shipped: Path, layout: str, path: Path) -> None:
+    """Every Arabic-script word of a shipped leaflet's title, summary and text is read back
+    whole, as written, by each reader and the structure tree (words as `arabic_words`; the
+    layout's own wording may add words, so the source's words are counted, not the page's)."""
+    text = path.read_text(encoding="utf-8")
+    front_text, body = text[4:].split("\n---\n", 1)
+    front = yaml.safe_load(front_text)
+    body = re.sub(r"\]\([^)]*\)", "]", body)  # a link's target is not shown
+    expected = collections.Counter(arabic_words(f"{front['title']}\n{front['summary']}\n{body}"))
+    assert expected, path
+    for reader, read in readers(shipped / layout / f"{path.stem}.pdf").items():
+        missing = expected - collections.Counter(arabic_words(read))
+        assert not missing, (reader, layout, path.name, sorted(missing.elements()))

@@ -271,7 +271,9 @@ def test_the_page_looks_the_same_with_the_fix(tmp_path: Path) -> None:
     from leaflet_builder.render.pdf.text_layer import exact_text_layer
 
     pdftoppm = require_tool("pdftoppm")
-    body = "".join(f"<p>{TEXTS[slug][2].split(chr(10) * 2, 1)[1]}</p>" for slug in TEXTS)
+    bodies = [TEXTS[slug][2] for slug in TEXTS] + [
+        text[3] for text in (*MARKED.values(), *FINAL_MARKS.values())]
+    body = "".join(f"<p>{text.split(chr(10) * 2, 1)[1]}</p>" for text in bodies)
     html = f'<html lang="ar" dir="rtl"><body>{body}</body></html>'
     config = font_configuration()
     css = CSS(string=font_face_css() + 'body { font-family: "Atkinson Hyperlegible", '
@@ -292,9 +294,8 @@ def test_the_page_looks_the_same_with_the_fix(tmp_path: Path) -> None:
                      .mean(axis=(1, 3)))
     before, after = places
     assert len(after) > 400
-    marks = {text for text in " ".join(TEXTS[slug][2] for slug in TEXTS) if HARAKAT.match(text)}
-    carriers = {body[i - 1] for body in (TEXTS[slug][2] for slug in TEXTS)
-                for i in range(1, len(body)) if body[i] in marks}
+    marks = {text for text in " ".join(bodies) if HARAKAT.match(text)}
+    carriers = {text[i - 1] for text in bodies for i in range(1, len(text)) if text[i] in marks}
     moved = 0
     for top, x0, fontname, text in after:
         if any(top == other[0] and fontname == other[2] and abs(x0 - other[1]) < 0.05
@@ -306,7 +307,7 @@ def test_the_page_looks_the_same_with_the_fix(tmp_path: Path) -> None:
         assert text in marks | carriers and any(
             top == other[0] and fontname == other[2] and abs(x0 - other[1]) < 0.3 * 13
             for other in before), (top, x0, fontname, text)
-    assert moved <= 2 * sum(len(HARAKAT.findall(TEXTS[slug][2])) for slug in TEXTS)
+    assert moved <= 2 * sum(len(HARAKAT.findall(text)) for text in bodies)
     assert np.abs(pages[0] - pages[1]).max() < 40
     assert "المناعي" in pypdf.PdfReader(tmp_path / "after.pdf").pages[0].extract_text()
 

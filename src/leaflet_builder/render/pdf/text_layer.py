@@ -309,8 +309,11 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
             font.to_unicode[drawn] = text
             infos[carrier].glyph = drawn
             if start in shifts:
-                infos[carrier].geometry.x_offset += round(shift * font_size)
-                infos[carrier].geometry.y_offset = 0
+                geometry = infos[carrier].geometry
+                geometry.x_offset += round(shift * font_size)
+                geometry.y_offset = 0
+                geometry.width = _width_for_move(moves[carrier], geometry.x_offset / font_size,
+                                                 font.widths[drawn], scale)
             if combined:
                 # the pen moves as far over the cluster as before, all of it at the carrier
                 infos[carrier].geometry.x_offset = 0
@@ -364,6 +367,20 @@ def _spread_marks(spans: dict[int, list[int]], marks: dict[int, list[int]], info
             target = left - rank * _MARK_STEP
             shifts[mark] = (round(target - places[carriers[mark]]), _MARK_STEP)
     return shifts
+
+
+def _width_for_move(move: float, offset: float, width: int, scale: float) -> int:
+    """The Pango width that makes WeasyPrint move the pen by `move` (1/1000 em) after a glyph
+    drawn at `offset` with PDF width `width`, as far as the pen moved before.
+
+    WeasyPrint moves the pen by offset + width - int(offset + width - pango_width * scale);
+    its int() would otherwise round each moved glyph's move differently, and the glyphs after
+    it on the line would drift by up to 1/1000 em each time.
+    """
+    kerning = round(offset + width - move)  # the whole number WeasyPrint must arrive at
+    # int() truncates towards zero: aim at the middle of the range that truncates to it
+    target = kerning + (0.5 if kerning >= 0 else -0.5)
+    return round((offset + width - target) / scale)
 
 
 def _snapshot(glyphs: Any, i: int) -> tuple[Any, ...]:

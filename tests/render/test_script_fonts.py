@@ -169,7 +169,7 @@ def pdftotext(path: Path) -> str:
 
 @pytest.mark.xfail(strict=True, reason="known limit: poppler 22 (pdftotext -raw) counts a vowel "
                    "mark as a left-to-right character and writes one that ends a right-to-left "
-                   "word ahead of the word: 'ً فورا'); pypdf and pdfplumber read it in place "
+                   "word ahead of the word ('ً فورا'); pypdf and pdfplumber read it in place "
                    "(render/pdf/text_layer.py, tests/render/pdf/test_pdf_text_layer.py)")
 def test_tanween_stays_in_its_word(built: Path) -> None:
     assert "فوراً" in words(pdftotext(built / "tanween.pdf"))

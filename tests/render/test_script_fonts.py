@@ -167,8 +167,10 @@ def pdftotext(path: Path) -> str:
                           capture_output=True, text=True).stdout
 
 
-@pytest.mark.xfail(strict=True, reason="known: poppler reads a right-to-left tanween apart from "
-                   "its word (render/pdf/text_layer.py keeps right-to-left runs as they were)")
+@pytest.mark.xfail(strict=True, reason="known limit: poppler 22 (pdftotext -raw) counts a vowel "
+                   "mark as a left-to-right character and writes one that ends a right-to-left "
+                   "word ahead of the word ('ً فورا'); pypdf and pdfplumber read it in place "
+                   "(render/pdf/text_layer.py, tests/render/pdf/test_pdf_text_layer.py)")
 def test_tanween_stays_in_its_word(built: Path) -> None:
     assert "فوراً" in words(pdftotext(built / "tanween.pdf"))
 

@@ -28,6 +28,14 @@ The fix, kept to this module and active only while our PDFs are written (`exact_
    drawn before its consonant (Bengali ে) leaves no gap readers take for a space ("হ লে" for
    "হলে"); a mark Pango gives a cluster of its own (Gurmukhi ੰ) joins its letter's cluster, so
    readers that order glyphs by position do not put it before the vowel sign it follows.
+6. Right-to-left scripts (Arabic, Urdu, Persian): a vowel mark Pango shapes as a cluster of its
+   own (ُ ِ ّ ً) is read from just left of its letter and the letter from the right part of its
+   advance, both on the baseline, each drawn where it was (`_spread_marks`): drawn at the
+   letter's start, raised, poppler read it as a word of its own ("ً فورا") and pdfplumber
+   as a line of its own. Known limit: pdftotext -raw still reads a mark that *ends* a word
+   ("شكراً", "مهمّ") before the word: poppler 22 treats a mark as a left-to-right character
+   and writes the run of them at a word's left edge ahead of the word; pypdf, pdfplumber and
+   the structure tree read it in place.
 
 The patch checks the WeasyPrint version it was written for and fails loudly on another one,
 rather than silently writing a wrong text layer again.
@@ -50,6 +58,12 @@ PATCHED_WEASYPRINT = ("70.",)
 # alias glyph ids start this far past the font's own glyphs: WeasyPrint numbers the glyphs a
 # font lacks (drawn as .notdef) from the font's glyph count up, so the two never meet
 _ALIAS_GAP = 1024
+
+# right to left, in 1/1000 em: how far apart a letter and its vowel marks are read, and how much
+# of a letter's advance stays its own (poppler takes characters that start less than 100 apart
+# for duplicates, and joined Arabic letters overlap by up to about 30)
+_MARK_STEP = 110
+_LETTER_KEEP = 150
 
 
 class TextLayerPatchError(RuntimeError):
@@ -231,20 +245,29 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
                 places.append(pen + offset)
                 moves.append(offset + natural[info.glyph] - (int(kerning) if kerning else 0))
             pen += moves[-1]
-        # left to right only (Indic scripts; the right-to-left runs are drawn as they were,
-        # checked by tests/test_pdf_text_layer.py): a combining mark that Pango gives a cluster
-        # of its own (Gurmukhi ੰ after ੂ) joins the letter before it, as a glyph of its own it
-        # was read apart from its letter, or before it, by readers that sort by position
+        # a combining mark that Pango gives a cluster of its own (Gurmukhi ੰ after ੂ, Arabic
+        # vowel marks) was read apart from its letter, or before it, by readers that sort by
+        # position. Left to right it joins the letter before it; right to left it keeps a
+        # glyph and a character of its own (poppler would read a joined mark before its
+        # letter, see _spread_marks), read from just left of its letter
         ltr = not item.analysis.level % 2
         group = dict(zip(starts, starts, strict=True))
+        # right to left: the mark clusters that follow a letter, in logical order
+        marks: dict[int, list[int]] = {}
+        base = starts[0] if starts else 0
         for previous, start in itertools.pairwise(starts):
             text = utf8[item.offset + start:item.offset + ends[start]].decode()
-            if ltr and text and unicodedata.category(text[0]).startswith("M"):
+            if not (text and unicodedata.category(text[0]).startswith("M")):
+                base = start
+            elif ltr:
                 group[start] = group[previous]
                 ends[group[previous]] = ends[start]
+            else:
+                marks.setdefault(base, []).append(start)
         spans: dict[int, list[int]] = {}
         for i in range(count):
             spans.setdefault(group[clusters[i]], []).append(i)
+        shifts = {} if ltr else _spread_marks(spans, marks, infos, places, natural, pango)
         for start, span in spans.items():
             indices = [i for i in span if infos[i].glyph != pango.PANGO_GLYPH_EMPTY]
             if not indices:
@@ -254,8 +277,15 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
             # the dots and vowel marks drawn on it, which have no advance)
             carrier = max(indices, key=lambda i: (infos[i].geometry.width, -i))
             combined = ltr and len(indices) > 1 and span == list(range(span[0], span[-1] + 1))
+            shift = 0.0
             if not combined:
                 origin, width = places[carrier], natural[infos[carrier].glyph]
+                if start in shifts:
+                    # moved within its letter's advance, as WeasyPrint moves a glyph: by its
+                    # x offset (in Pango units, font_size of them to 1/1000 em)
+                    move, width = shifts[start]
+                    shift = round(move * font_size) / font_size
+                    origin += shift
             else:
                 # drawn from where the cluster starts, as wide as all its glyphs: a vowel
                 # sign drawn before its consonant (Bengali ে, Tamil ை) no longer leaves a gap
@@ -264,18 +294,26 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
                                             if infos[span[0]].glyph != pango.PANGO_GLYPH_EMPTY
                                             else 0)
                 width = round(sum(moves[i] for i in span))
+            # a moved mark is read on the baseline (poppler and pdfplumber take a raised
+            # glyph for another word or line): its outline is raised instead
+            rise = 0 if start in shifts else infos[carrier].geometry.y_offset
             parts = tuple(
                 (infos[i].glyph,
                  round((places[i] - origin) * font.upem / 1000),
                  # WeasyPrint raises a glyph by -y_offset / 1000 points
-                 round((infos[carrier].geometry.y_offset - infos[i].geometry.y_offset)
-                       / 1000 / font_size * font.upem))
+                 round((rise - infos[i].geometry.y_offset) / 1000 / font_size * font.upem))
                 for i in [carrier, *(i for i in indices if i != carrier)])
             drawn = registry.glyph_for(font, parts, text)
             # an alias keeps the width it was first drawn with (the pen's moves are set from it)
             font.widths[drawn] = font.widths.setdefault(drawn, width) if combined else width
             font.to_unicode[drawn] = text
             infos[carrier].glyph = drawn
+            if start in shifts:
+                geometry = infos[carrier].geometry
+                geometry.x_offset += round(shift * font_size)
+                geometry.y_offset = 0
+                geometry.width = _width_for_move(moves[carrier], geometry.x_offset / font_size,
+                                                 font.widths[drawn], scale)
             if combined:
                 # the pen moves as far over the cluster as before, all of it at the carrier
                 infos[carrier].geometry.x_offset = 0
@@ -292,6 +330,57 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
                     infos[i].glyph = pango.PANGO_GLYPH_EMPTY
                     infos[i].geometry.x_offset = infos[i].geometry.y_offset = 0
                     infos[i].geometry.width = round(moves[i] * font_size)
+
+
+def _spread_marks(spans: dict[int, list[int]], marks: dict[int, list[int]], infos: list[Any],
+                  places: list[float], natural: dict[int, int], pango: Any
+                  ) -> dict[int, tuple[int, int]]:
+    """Right to left: where a letter and the vowel marks Pango shaped as clusters of their own
+    are read from, as (move right in 1/1000 em, width): the letter's advance shared out.
+
+    A mark has no advance and is drawn near its letter's start; poppler (pdftotext) takes a
+    character that starts within 0.1 em of the one before for a duplicate and starts a new
+    word at it ("ً فورا" for "فوراً"), and it reverses a right-to-left word by position, so
+    a mark must lie left of its letter (before it in reading order) and apart from it. So the
+    letter's advance is cut in equal parts: the letter is read from the rightmost, its marks
+    from the next ones leftwards in logical order. Only what readers see moves; each glyph is
+    drawn where it was (its outline is moved back by as much).
+    """
+    carriers: dict[int, int] = {}
+    for start, span in spans.items():
+        indices = [i for i in span if infos[i].glyph != pango.PANGO_GLYPH_EMPTY]
+        if indices:
+            carriers[start] = max(indices, key=lambda i: (infos[i].geometry.width, -i))
+    shifts: dict[int, tuple[int, int]] = {}
+    for base, following in marks.items():
+        following = [m for m in following if m in carriers]
+        if base not in carriers or not following:
+            continue
+        advance = natural[infos[carriers[base]].glyph]
+        # the letter is read from up to its advance less _LETTER_KEEP to the right, so the
+        # letter after it (drawn overlapping it, as joined Arabic letters are) starts far
+        # enough from it; its marks to the left of that, _MARK_STEP apart
+        move = max(0, min(len(following) * _MARK_STEP, advance - _LETTER_KEEP))
+        shifts[base] = (move, advance - move)
+        left = places[carriers[base]] + move
+        for rank, mark in enumerate(following, start=1):
+            target = left - rank * _MARK_STEP
+            shifts[mark] = (round(target - places[carriers[mark]]), _MARK_STEP)
+    return shifts
+
+
+def _width_for_move(move: float, offset: float, width: int, scale: float) -> int:
+    """The Pango width that makes WeasyPrint move the pen by `move` (1/1000 em) after a glyph
+    drawn at `offset` with PDF width `width`, as far as the pen moved before.
+
+    WeasyPrint moves the pen by offset + width - int(offset + width - pango_width * scale);
+    its int() would otherwise round each moved glyph's move differently, and the glyphs after
+    it on the line would drift by up to 1/1000 em each time.
+    """
+    kerning = round(offset + width - move)  # the whole number WeasyPrint must arrive at
+    # int() truncates towards zero: aim at the middle of the range that truncates to it
+    target = kerning + (0.5 if kerning >= 0 else -0.5)
+    return round((offset + width - target) / scale)
 
 
 def _snapshot(glyphs: Any, i: int) -> tuple[Any, ...]:

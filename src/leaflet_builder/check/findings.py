@@ -105,6 +105,10 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "A character that no font of the layout can draw prints as an empty box, with no "
          "other sign; the PDF build refuses the leaflet.",
          "NHS Accessible Information Standard (information the reader can read)"),
+    Rule("word-final-mark", "warning",
+         "An Arabic-script word ending in a vowel mark (tanween in فوراً) is read with the mark "
+         "apart from its word by pdftotext and other poppler-based tools (search, indexing).",
+         "PDF/UA (text that reads back as written)"),
     Rule("stale-translation", "warning",
          "A translation made from an older version of its original, or reviewed before the "
          "original's last review, may no longer say what the original says.",

@@ -14,6 +14,7 @@ from leaflet_builder.check import (
     glyphs,
     images,
     lists,
+    marks,
     metadata,
     readability,
     translations,
@@ -85,6 +86,7 @@ def run_checks(project: Project, today: dt.date | None = None,
         found += images.check_leaflet(leaflet, ctx)
         found += glyphs.check_leaflet(leaflet, ctx)
         found += translations.check_leaflet(leaflet, ctx)
+        found += marks.check_leaflet(leaflet, ctx)
     for booklet in project.booklets.values():
         found += images.check_booklet(booklet, ctx)
     found += metadata.check_project(ctx)

@@ -191,6 +191,27 @@ def test_stale_temp_files_are_removed_but_look_alikes_are_not(tmp_path: Path) ->
     assert all(p.exists() for p in keep) and not any(p.exists() for p in stale)
 
 
+def test_a_killed_builds_half_written_site_folder_is_removed_but_look_alikes_are_not(
+        tmp_path: Path) -> None:
+    """The web site is swapped in as a whole folder (OutputFolder.replace_folder); a build
+    killed between writing and swapping leaves its temporary folder, which the next build's
+    folder owner removes — and nothing of the user's that merely looks like one."""
+    from leaflet_builder.build.outputs import OutputFolder
+
+    dist = tmp_path / "dist"
+    left = dist / ".leaflet-tmp-site.k2j4_x9a.tmp"
+    (left / "site" / "clinic").mkdir(parents=True)
+    (left / "site" / "clinic" / "index.html").write_text("half a site")
+    keep = [dist / ".leaflet-tmp-sites", dist / "site.k2j4_x9a.tmp", dist / "clinic"]
+    for folder in keep:
+        folder.mkdir()
+        (folder / "mine.txt").write_text("the user's")
+    with OutputFolder.open(dist) as folder:
+        assert folder.foreign_files("site", "site") == []  # no site yet: nothing to refuse
+    assert not left.exists()
+    assert all((folder / "mine.txt").read_text() == "the user's" for folder in keep)
+
+
 def test_write_atomic_leaves_no_temp_file_and_readable_permissions(tmp_path: Path) -> None:
     target = tmp_path / "out" / "a.bin"
     write_atomic(target, b"one")

@@ -232,8 +232,8 @@ def _map_line(stream: Any, textbox: Any, line: Any, restore: list[Any]) -> None:
                 moves.append(offset + natural[info.glyph] - (int(kerning) if kerning else 0))
             pen += moves[-1]
         # left to right only (Indic scripts; the right-to-left runs are drawn as they were,
-        # checked by tests/render/pdf/test_pdf_text_layer.py): a combining mark that Pango
-        # gives a cluster of its own (Gurmukhi ੰ after ੂ) joins the letter before it, as a glyph of its own it
+        # checked by tests/test_pdf_text_layer.py): a combining mark that Pango gives a cluster
+        # of its own (Gurmukhi ੰ after ੂ) joins the letter before it, as a glyph of its own it
         # was read apart from its letter, or before it, by readers that sort by position
         ltr = not item.analysis.level % 2
         group = dict(zip(starts, starts, strict=True))

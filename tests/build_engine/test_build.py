@@ -191,6 +191,27 @@ def test_stale_temp_files_are_removed_but_look_alikes_are_not(tmp_path: Path) ->
     assert all(p.exists() for p in keep) and not any(p.exists() for p in stale)
 
 
+def test_a_killed_builds_half_written_site_folder_is_removed_but_look_alikes_are_not(
+        tmp_path: Path) -> None:
+    """The web site is swapped in as a whole folder (OutputFolder.replace_folder); a build
+    killed between writing and swapping leaves its temporary folder, which the next build's
+    folder owner removes — and nothing of the user's that merely looks like one."""
+    from leaflet_builder.build.outputs import OutputFolder
+
+    dist = tmp_path / "dist"
+    left = dist / ".leaflet-tmp-site.k2j4_x9a.tmp"
+    (left / "site" / "clinic").mkdir(parents=True)
+    (left / "site" / "clinic" / "index.html").write_text("half a site")
+    keep = [dist / ".leaflet-tmp-sites", dist / "site.k2j4_x9a.tmp", dist / "clinic"]
+    for folder in keep:
+        folder.mkdir()
+        (folder / "mine.txt").write_text("the user's")
+    with OutputFolder.open(dist) as folder:
+        assert folder.foreign_files("site", "site") == []  # no site yet: nothing to refuse
+    assert not left.exists()
+    assert all((folder / "mine.txt").read_text() == "the user's" for folder in keep)
+
+
 def test_write_atomic_leaves_no_temp_file_and_readable_permissions(tmp_path: Path) -> None:
     target = tmp_path / "out" / "a.bin"
     write_atomic(target, b"one")
@@ -311,19 +332,44 @@ def test_a_warm_process_shows_an_image_changed_between_builds(tmp_path: Path) ->
     assert image_colour() == (200, 0, 0)
 
 
-def test_booklet_formats_match_the_renderers() -> None:
+def test_booklet_formats_match_the_renderers(tmp_path: Path) -> None:
     """build plans booklets from the table of formats so that a no-op rebuild loads no
-    renderer: what the table says of each format must be what its renderer says."""
+    renderer: what the table says of each format must be what its renderer does — a format
+    with booklets renders one (both leaflets in it, read back with pypdf / zipfile), a format
+    without refuses. The table is the only place these facts are written: a renderer that
+    declared its own name, extension or booklet support again would be a copy to drift."""
+    import io
+    import zipfile
+
+    import pypdf
+
+    from leaflet_builder.project import booklet_members, load_project
     from leaflet_builder.render import get_renderer
     from leaflet_builder.render.formats import FORMATS
+    from tests.epub_books import context_for
 
+    project = load_project(small_project(tmp_path))
+    booklet = project.booklets["guide"]
+    members = booklet_members(project, booklet)
+    ctx = context_for(project)
     rendered = [fmt for fmt, spec in FORMATS.items() if spec.renders_documents]
-    booklet_formats = {fmt for fmt, spec in FORMATS.items() if spec.booklets}
-    supported = {fmt for fmt in rendered if get_renderer(fmt).supports_booklets}
-    assert supported == booklet_formats, "update the table in render/formats.py"
+    assert {"pdf", "docx", "epub", "html"} <= set(rendered)
     for fmt in rendered:
         renderer = get_renderer(fmt)
-        assert (renderer.format, renderer.extension) == (fmt, FORMATS[fmt].extension)
+        copies = {"format", "extension", "supports_booklets"} & set(dir(renderer))
+        assert not copies, f"{fmt} renderer declares {copies}: the table in render/formats.py says"
+        if not FORMATS[fmt].booklets:
+            with pytest.raises(NotImplementedError):
+                renderer.render_booklet(booklet, members, ctx)
+            continue
+        data = renderer.render_booklet(booklet, members, ctx)
+        if fmt == "pdf":
+            text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+        else:
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                text = " ".join(book.read(name).decode("utf-8") for name in book.namelist()
+                                if name.endswith(".xhtml"))
+        assert "Alpha text." in text and "Beta text." in text, fmt
 
 
 def test_the_table_of_formats_loads_no_renderer() -> None:

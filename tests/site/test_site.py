@@ -401,7 +401,7 @@ def test_a_site_template_fetching_from_elsewhere_is_refused(tmp_path: Path) -> N
 
 
 def test_approved_only_after_a_full_site_is_not_taken_for_a_no_op(tmp_path: Path) -> None:
-    """The no-op fast path (build_noop) must see the option: drafts would stay published."""
+    """The no-op fast path (build/noop.py) must see the option: drafts would stay published."""
     from tests.helpers import run_cli
 
     site_project(tmp_path)

@@ -31,10 +31,10 @@ from leaflet_builder.build.fingerprint import STATE_VERSION, file_sha256
 from leaflet_builder.build.options import BuildResult
 from leaflet_builder.build.outputs import (
     JOURNAL_FILE,
+    NOOP_FILE,
     lock,
     read_manifest,
     read_state,
-    write_atomic,
 )
 from leaflet_builder.build.worker import Task
 from leaflet_builder.errors import Diagnostic, Location
@@ -43,8 +43,9 @@ from leaflet_builder.render.formats import FORMATS
 
 if TYPE_CHECKING:
     from leaflet_builder.build.options import BuildOptions
+    from leaflet_builder.build.outputs import OutputFolder
 
-NOOP_FILE = ".leaflet-build-noop.json"
+__all__ = ["NOOP_FILE", "NoopRecord", "quick_build"]  # NOOP_FILE: named with the build's own files
 NOOP_VERSION = 1
 LARGEST_INPUT = 32 * 2**20  # above the reader's limits (source/files.py, source/assets.py)
 
@@ -52,14 +53,14 @@ LARGEST_INPUT = 32 * 2**20  # above the reader's limits (source/files.py, source
 class NoopRecord:
     """What a full build notes as it goes, to leave a record only if it ends clean."""
 
-    def __init__(self, options: BuildOptions) -> None:
-        self.out_dir = options.out_dir
+    def __init__(self, options: BuildOptions, folder: OutputFolder) -> None:
+        self.folder = folder  # the one owner of dist/ writes and removes the record
         # hashed before the build reads anything (see the module docstring)
         self._source = _source_part(options)
         self._layout_folders: list[str] = []
         self._layouts: list[tuple[str, list[tuple[str, str | None]]]] = []
         # a build that fails or is killed leaves no record: the next one takes the full path
-        (self.out_dir / NOOP_FILE).unlink(missing_ok=True)
+        folder.drop_record(NOOP_FILE)
 
     def use_layouts(self, folders: Iterable[Path]) -> None:
         self._layout_folders = sorted({str(folder) for folder in folders})
@@ -80,8 +81,8 @@ class NoopRecord:
                              "message": d.message, "level": d.level}
                             for d in result.diagnostics],
         }
-        write_atomic(self.out_dir / NOOP_FILE,
-                     (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.folder.write_record(
+            NOOP_FILE, (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def quick_build(options: BuildOptions, on_output: Callable[[Task, str], None] | None = None,

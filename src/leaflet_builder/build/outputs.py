@@ -10,9 +10,12 @@ file or the new one, never half), so a killed build leaves whole files and a jou
 new ones, and the next build settles them.
 
 `OutputFolder` is what a build holds while it runs: `open` (lock, refuse a planted link or a
-foreign manifest, sweep a killed build's temporary files, read what the last build left),
-`is_fresh`, `claim` and `write` per output, `settle` for outputs of earlier builds, `close`
-to record the state and the manifest.
+foreign manifest, sweep a killed build's temporary files and folders, read what the last build
+left), `is_fresh`, `claim` and `write` per output, `settle` for outputs of earlier builds,
+`close` to record the state and the manifest. The rule itself is `owns`; the web site, swapped
+into place as a whole folder (render/site/publish.py), asks `foreign_files` and
+`replace_folder`, and the no-op record (build/noop.py) is written and dropped through
+`write_record` / `drop_record` — nothing else in the package touches dist/.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
@@ -43,6 +47,10 @@ JOURNAL_FILE = ".leaflet-build-journal.jsonl"
 # prefix is the build's own, so a user's `.report.abcd1234.tmp` is never taken for a leftover
 TEMP_PREFIX = ".leaflet-tmp-"
 TEMP_FILE = re.compile(r"\.leaflet-tmp-.+\.[a-z0-9_]{8}\.tmp")
+# replace_folder's: a whole new folder (the web site) beside the old one, swapped in by rename
+TEMP_FOLDER_PREFIX = f"{TEMP_PREFIX}site."
+# the build's own records besides the manifest: rewritten or removed by every build
+NOOP_FILE = ".leaflet-build-noop.json"  # build/noop.py: what a clean build depended on
 # one path segment of an output: a layout name or `slug.ext`
 _SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -71,6 +79,7 @@ class OutputFolder:
         with lock(path):
             _check_own_files(path)
             remove_stale_temp_files(path)
+            _remove_stale_temp_folders(path)
             previous = {str(o.get("path")): o for o in read_manifest(path)}
             # outputs a killed build wrote before it could list them: the build's own too
             for relative, entry in read_journal(path).items():
@@ -90,10 +99,16 @@ class OutputFolder:
         self._new_state[relative] = record
         return record
 
+    def owns(self, relative: str, kind: str | None = None) -> bool:
+        """The rule: the build may replace or delete the file at `relative` only when the last
+        manifest (or a killed build's journal) lists it — as an output of `kind`, if given."""
+        entry = self.previous.get(relative)
+        return entry is not None and (kind is None or entry.get("kind") == kind)
+
     def claim(self, relative: str) -> Path:
         """Where to write `relative`; a LeafletError when the rule refuses it."""
         target = output_path(self.path, relative)
-        if relative in self.previous:
+        if self.owns(relative):
             return target
         if target.is_symlink() or target.exists():
             raise LeafletError(target, 0, f"{target} already exists and was not written by "
@@ -113,6 +128,58 @@ class OutputFolder:
                   "bytes": len(data)}
         self._new_state[task.relative_path] = record
         return record
+
+    def foreign_files(self, name: str, kind: str) -> list[str]:
+        """Files in the folder `name` that the build may not replace (`owns` says no for
+        `kind`), relative to it; ["."] when `name` is a link or a file, not a folder."""
+        target = self.path / name
+        if target.is_symlink() or (target.exists() and not target.is_dir()):
+            return ["."]
+        if not target.is_dir():
+            return []
+        found = []
+        for path in sorted(target.rglob("*")):
+            if path.is_dir() and not path.is_symlink():
+                continue
+            relative = path.relative_to(target).as_posix()
+            if not self.owns(f"{name}/{relative}", kind):
+                found.append(relative)
+        return found
+
+    def replace_folder(self, name: str, files: dict[str, bytes]) -> None:
+        """Put `files` (relative path -> bytes) in place of the folder `name` in one step: written
+        to a temporary folder beside it, then two renames, so a host syncing it sees the old
+        folder or the new one, never a mix. The caller has checked `foreign_files` first.
+        An OSError leaves the old folder as it was."""
+        target = self.path / name
+        fresh = Path(tempfile.mkdtemp(dir=self.path, prefix=TEMP_FOLDER_PREFIX, suffix=".tmp"))
+        try:
+            for relative, data in files.items():
+                path = fresh / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                os.chmod(path, 0o644)
+            for folder in [fresh, *(p for p in fresh.rglob("*") if p.is_dir())]:
+                os.chmod(folder, 0o755)  # mkdtemp makes 0700; the folder is for serving
+            old = None
+            if target.is_dir():
+                old = Path(tempfile.mkdtemp(dir=self.path, prefix=TEMP_FOLDER_PREFIX,
+                                            suffix=".tmp"))
+                os.replace(target, old / name)
+            os.replace(fresh, target)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def write_record(self, name: str, data: bytes) -> None:
+        """Write one of the build's own records (NOOP_FILE) atomically."""
+        write_atomic(self.path / name, data)
+
+    def drop_record(self, name: str) -> None:
+        """Remove one of the build's own records (a link in its place: the link, not its target)."""
+        (self.path / name).unlink(missing_ok=True)
 
     def settle(self, alive: Callable[[Entry], bool]) -> list[str]:
         """Settle outputs of earlier builds that this run did not write; return those removed.
@@ -339,6 +406,13 @@ def lock(out_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_temp_folders(out_dir: Path) -> None:
+    """Folders a killed build left half-written by replace_folder (only its own name pattern)."""
+    for path in out_dir.glob(f"{TEMP_FOLDER_PREFIX}*.tmp"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def remove_stale_temp_files(out_dir: Path) -> list[Path]:

@@ -67,7 +67,7 @@ def build(options: BuildOptions, on_output: OnOutput | None = None,
 def _build_into(folder: OutputFolder, options: BuildOptions, on_output: OnOutput | None,
                 executor: Executor | None, runner: Runner | None,
                 on_plan: Callable[[int], None] | None) -> BuildResult:
-    noop = NoopRecord(options)  # hashes the sources before they are read
+    noop = NoopRecord(options, folder)  # hashes the sources before they are read
     project = _load(options)
     run = BuildRun(folder, project, on_output)
     gate = _gate(project, options, run.result)
@@ -154,8 +154,7 @@ def _publish_site(run: BuildRun, layouts: Layouts, options: BuildOptions) -> dic
                         glossary_terms(project.leaflets.values()), build_date=layouts.build_date,
                         translations=translation_families(project))
     entries, diagnostics = publish_site(project, ctx, result.built + result.up_to_date,
-                                        run.folder.previous, options.out_dir,
-                                        options.approved_only, force=options.force)
+                                        run.folder, options.approved_only, force=options.force)
     result.diagnostics.extend(diagnostics)
     return entries
 

@@ -36,11 +36,12 @@ class RenderContext:
 
 
 class Renderer(Protocol):
-    """What each format module exports as `RENDERER`."""
+    """What each format module exports as `RENDERER`: how to render, nothing more.
 
-    format: str
-    extension: str
-    supports_booklets: bool
+    What the format is — its name, extension, whether booklets have it — is written once, in
+    the table (render/formats.py): the build reads it there without importing a renderer.
+    A format without booklets raises NotImplementedError from render_booklet.
+    """
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes: ...
 

@@ -29,9 +29,7 @@ HTML_TARGET = PageTarget(
 
 
 class HtmlRenderer:
-    format = "html"
-    extension = "html"
-    supports_booklets = False
+    """The `html` format of render/formats.py: one self-contained page per leaflet."""
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
         css = layout_css(ctx, list(ctx.layout.setting("html_stylesheets", default=["style.css"])))

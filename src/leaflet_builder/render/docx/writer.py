@@ -690,9 +690,7 @@ def _set_up_page(doc: DocxDocument, d: DocxDesign, rtl: bool, from_reference: bo
 
 
 class DocxRenderer:
-    format = "docx"
-    extension = "docx"
-    supports_booklets = False
+    """The `docx` format of render/formats.py: Word handouts, per leaflet only."""
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
         return DocxWriter(leaflet, ctx).render()

@@ -109,9 +109,7 @@ def modified_date(ctx: RenderContext, leaflets: tuple[Leaflet, ...]) -> dt.datet
 
 
 class EpubRenderer:
-    format = "epub"
-    extension = "epub"
-    supports_booklets = True
+    """The `epub` format of render/formats.py (leaflets and booklets)."""
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
         meta = leaflet.meta

@@ -188,9 +188,7 @@ def _fetcher(source_dir: Any, layout_folders: tuple[Any, ...]) -> ConfinedFetche
 
 
 class PdfRenderer:
-    format = "pdf"
-    extension = "pdf"
-    supports_booklets = True
+    """The `pdf` format of render/formats.py (leaflets and booklets), through WeasyPrint."""
 
     def render_leaflet(self, leaflet: Leaflet, ctx: RenderContext) -> bytes:
         _refuse_missing_glyphs(leaflet, ctx)

@@ -1,40 +1,38 @@
 """Put the rendered site into `dist/site/` in one step, and say what the manifest lists.
 
-The new site is written to a temporary folder beside the old one, then swapped in with two
-renames: a host syncing `dist/site/` sees the old site or the new one, never a mix (a page
-linking to a download that is not there yet). The build only ever replaces a `site/` folder it
-wrote itself: one holding files the manifest does not list is left alone, with a message.
+The output folder's owner (build/outputs.OutputFolder) writes it: the new site goes to a
+temporary folder beside the old one, then is swapped in with two renames, so a host syncing
+`dist/site/` sees the old site or the new one, never a mix (a page linking to a download that
+is not there yet). By the build's one rule (`OutputFolder.owns`) it only ever replaces a
+`site/` folder it wrote itself: one holding files the manifest does not list is left alone,
+with a message.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 import traceback
 from pathlib import Path
 
 from leaflet_builder.build.fingerprint import Fingerprinter, file_sha256
+from leaflet_builder.build.outputs import OutputFolder
 from leaflet_builder.errors import Diagnostic, LeafletError, Location
 from leaflet_builder.project import Project
 from leaflet_builder.render import RenderContext
 from leaflet_builder.render.site import SITE_DIR, SITE_FORMAT
-from leaflet_builder.render.site.pages import SiteBuild, SiteInputs, render_site
-
-TEMP_PREFIX = ".leaflet-tmp-site."  # the build's own temporary folders (see build/outputs.TEMP_PREFIX)
+from leaflet_builder.render.site.pages import SiteInputs, render_site
 
 
 def publish_site(project: Project, ctx: RenderContext, outputs: list[dict[str, object]],
-                 previous: dict[str, dict[str, object]], out_dir: Path,
-                 approved_only: bool = False, force: bool = False,
+                 folder: OutputFolder, approved_only: bool = False, force: bool = False,
                  ) -> tuple[dict[str, dict[str, object]], list[Diagnostic]]:
-    """Render and write `out_dir/site/`; return its manifest entries (path -> entry) and the
-    problems found. On any problem that stops the site, the old site stays as it was."""
-    _sweep_temp_folders(out_dir)
+    """Render and write `site/` in the build's output folder; return its manifest entries
+    (path -> entry) and the problems found. On any problem that stops the site, the old site
+    stays as it was."""
+    out_dir = folder.path
     key = site_fingerprint(project, ctx, outputs, approved_only)
-    unchanged = None if force else _unchanged_site(out_dir, previous, key)
+    unchanged = None if force else _unchanged_site(folder, key)
     if unchanged is not None:  # a no-op build does not render the site again
         return unchanged, []
     try:
@@ -48,7 +46,7 @@ def publish_site(project: Project, ctx: RenderContext, outputs: list[dict[str, o
             f"(in {Path(where.filename).name}:{where.lineno}; please report this)"), "error")]
     diagnostics = list(build.diagnostics)
     target = out_dir / SITE_DIR
-    foreign = _foreign_files(target, previous)
+    foreign = folder.foreign_files(SITE_DIR, SITE_FORMAT)
     if foreign:
         diagnostics.append(Diagnostic(Location(target / foreign[0], 0), (
             f"the web site was not written: {out_dir.name}/{SITE_DIR}/ holds files the build did "
@@ -56,7 +54,8 @@ def publish_site(project: Project, ctx: RenderContext, outputs: list[dict[str, o
             "folder, and build again"), "error"))
         return {}, diagnostics
     try:
-        _swap_in(build, target)
+        folder.replace_folder(SITE_DIR, {relative: item.data
+                                         for relative, item in build.files.items()})
     except OSError as exc:
         diagnostics.append(Diagnostic(Location(target, 0), (
             f"the web site could not be written: {exc.strerror or exc}; the previous site is "
@@ -97,19 +96,17 @@ def site_fingerprint(project: Project, ctx: RenderContext, outputs: list[dict[st
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _unchanged_site(out_dir: Path, previous: dict[str, dict[str, object]],
-                    key: str) -> dict[str, dict[str, object]] | None:
+def _unchanged_site(folder: OutputFolder, key: str) -> dict[str, dict[str, object]] | None:
     """The previous site's entries when its inputs are the same and every file is still the one
     written (and nothing else is in the folder); None when it must be made again."""
-    entries = {path: entry for path, entry in previous.items()
+    entries = {path: entry for path, entry in folder.previous.items()
                if entry.get("kind") == SITE_FORMAT}
     if not entries or any(entry.get("inputs") != key for entry in entries.values()):
         return None
-    target = out_dir / SITE_DIR
-    if _foreign_files(target, previous):
+    if folder.foreign_files(SITE_DIR, SITE_FORMAT):
         return None
     for path, entry in entries.items():
-        if file_sha256(out_dir / path) != entry.get("sha256"):
+        if file_sha256(folder.path / path) != entry.get("sha256"):
             return None
     return entries
 
@@ -121,48 +118,3 @@ def site_entry_alive(entry: dict[str, object], project: Project) -> bool:
     return (not slug or slug in project.leaflets or slug in project.booklets
             or slug in project.failed or slug in project.failed_booklets
             or slug in project.aliases.values())
-
-
-def _foreign_files(target: Path, previous: dict[str, dict[str, object]]) -> list[str]:
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        return ["."]
-    if not target.is_dir():
-        return []
-    listed = {path for path, entry in previous.items() if entry.get("kind") == SITE_FORMAT}
-    found = []
-    for path in sorted(target.rglob("*")):
-        if path.is_dir() and not path.is_symlink():
-            continue
-        relative = path.relative_to(target).as_posix()
-        if f"{SITE_DIR}/{relative}" not in listed:
-            found.append(relative)
-    return found
-
-
-def _swap_in(build: SiteBuild, target: Path) -> None:
-    fresh = Path(tempfile.mkdtemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp"))
-    try:
-        for relative, item in build.files.items():
-            path = fresh / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(item.data)
-            os.chmod(path, 0o644)
-        for folder in [fresh, *(p for p in fresh.rglob("*") if p.is_dir())]:
-            os.chmod(folder, 0o755)  # mkdtemp makes 0700; the site is for serving
-        old = None
-        if target.is_dir():
-            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp"))
-            os.replace(target, old / SITE_DIR)
-        os.replace(fresh, target)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _sweep_temp_folders(out_dir: Path) -> None:
-    """Folders a killed build left half-written (only the build's own name pattern)."""
-    for path in out_dir.glob(f"{TEMP_PREFIX}*.tmp"):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import re
 import shutil
 import zipfile
 from pathlib import Path

@@ -26,6 +26,11 @@ SOURCE_URL = ("https://www.example.org/about-cancer/treatment/immunotherapy/"
               "side-effects-of-immunotherapy-and-when-to-call-the-24-hour-line")
 SLUG = "when-to-call-the-24-hour-line-and-what-to-say-ar"
 BASE = "https://example.org/leaflets"
+# a source named in English inside the Arabic list (the shipped drafts' "About this
+# translation"): its hyphen and full stop stay where an English reader put them
+ENGLISH_TITLE = ("About this translation: a draft of the English leaflet on the 24-hour line, "
+                 "made with a language model and checked by back-translation into English. "
+                 "It must be reviewed by a qualified translator before patient use.")
 BODY = "## متى تتصل بنا\n\nاتصل بنا فورا إذا ارتفعت درجة حرارتك.\n"
 
 
@@ -33,7 +38,8 @@ BODY = "## متى تتصل بنا\n\nاتصل بنا فورا إذا ارتفع�
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("bidi-urls")
     sources = [{"title": "مصدر المعلومات عن العلاج المناعي والآثار الجانبية",
-                "url": SOURCE_URL, "accessed": "2026-11-27"}]
+                "url": SOURCE_URL, "accessed": "2026-11-27"},
+               {"title": ENGLISH_TITLE, "accessed": "2026-11-27"}]
     make_project(root, {SLUG: leaflet_text(BODY, title="متى تتصل بنا", summary="معلومات للمرضى.",
                                            language="ar", sources=sources)},
                  project={"organisation": "Example Cancer Centre", "base_url": BASE})
@@ -90,3 +96,22 @@ def addresses(pages: list[Any]) -> list[Any]:
     """The links of these pages whose text is a web address."""
     return [a for page in pages for a in page.iter("{*}a", "a")
             if (a.text or "").startswith("https://")]
+
+
+def test_pdf_english_source_title_reads_left_to_right(dist: Path) -> None:
+    lines = visual_lines(dist / f"{SLUG}.pdf")
+    english = [line for line in lines if re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", line)]
+    assert any(re.search(r"\buse\.", line) for line in lines), lines
+    # a comma, full stop or hyphen moved to the other end of a line, before a word
+    assert not any(re.search(r"(^|\s)[.,-][A-Za-z]", line) for line in english), english
+
+
+def test_html_and_epub_isolate_an_english_source_title(dist: Path) -> None:
+    root = etree.fromstring((dist / f"{SLUG}.html").read_bytes(), etree.HTMLParser())
+    with zipfile.ZipFile(dist / f"{SLUG}.epub") as book:
+        pages = [etree.fromstring(book.read(name)) for name in book.namelist()
+                 if name.endswith(".xhtml") and "nav" not in name]
+    for document in ([root], pages):
+        spans = [span for page in document for span in page.iter("{*}span", "span")
+                 if span.text == ENGLISH_TITLE]
+        assert spans and all(span.get("dir") == "ltr" for span in spans), spans

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,20 @@ def _date_filter(language: str, folders: tuple[Path, ...]) -> Any:
     return format_date
 
 
+def text_direction(text: Any) -> str:
+    """`|text_direction`: "rtl" or "ltr" by the first letter of `text` that has a direction
+    (as HTML's dir="auto"), "" when it has none. A template marks a stretch of another script
+    with it — an English source title in an Arabic list — so its punctuation stays at its end
+    (WeasyPrint does not implement dir="auto")."""
+    for char in str(text):
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return ""
+
+
 def _read_settings(folder: Path) -> dict[str, Any]:
     path = folder / LAYOUT_FILE
     if not path.resolve().is_relative_to(folder):
@@ -260,4 +275,5 @@ def _environment(folders: tuple[Path, ...], callout_labels: tuple[tuple[str, str
     env.globals["callout_labels"] = {kind: words.gettext(label) for kind, label in callout_labels}
     # dates are data; how to write one is a filter of ours, not a function handed in the data
     env.filters["format_date"] = _date_filter(language, folders)
+    env.filters["text_direction"] = text_direction
     return env

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -303,6 +303,16 @@ class SiteSettings:
 
 
 @dataclass(frozen=True)
+class ProjectLines:
+    """The project's contact, feedback and other-formats lines in one more language
+    (`languages:` in project.yaml)."""
+
+    contact: str | None = None
+    feedback: str | None = None
+    other_formats: str | None = None
+
+
+@dataclass(frozen=True)
 class ProjectSettings:
     """`source/project.yaml`: everything is optional."""
 
@@ -317,6 +327,9 @@ class ProjectSettings:
     check: CheckSettings = CheckSettings()
     urgent: UrgentSettings | None = None
     site: SiteSettings = SiteSettings()
+    # language tag -> the three lines above in that language: a Welsh leaflet that ends in
+    # "Ask us for this leaflet in another language" in English tells a Welsh reader nothing
+    languages: tuple[tuple[str, ProjectLines], ...] = ()
     # setting -> the line of project.yaml it is on, nested ones dotted ("check.disable"), so
     # checks point at a setting without reading the file again; repr=False: the build's
     # fingerprint is the repr, and moving a line changes no output
@@ -325,6 +338,29 @@ class ProjectSettings:
     def line_of(self, key: str) -> int:
         """The line of setting `key` ("check.disable"); 0 when project.yaml does not set it."""
         return dict(self.field_lines).get(key, 0)
+
+    def lines_for(self, language: str) -> ProjectLines | None:
+        """The project's lines written for `language` (`cy`, or `cy` for `cy-GB`), or None when
+        `language` is the project's own or project.yaml has none for it."""
+        if primary_language(language) == primary_language(self.language):
+            return None
+        by_tag = {tag.lower(): lines for tag, lines in self.languages}
+        return by_tag.get(language.lower()) or by_tag.get(primary_language(language))
+
+    def in_language(self, language: str) -> ProjectSettings:
+        """These settings with the contact, feedback and other-formats lines of `language`
+        (each line it leaves out stays as the project writes it)."""
+        lines = self.lines_for(language)
+        if lines is None:
+            return self
+        return replace(self, contact=lines.contact or self.contact,
+                       feedback=lines.feedback or self.feedback,
+                       other_formats=lines.other_formats or self.other_formats)
+
+
+def primary_language(tag: str) -> str:
+    """`cy` for `cy-GB`: the language a tag names, without its region or script."""
+    return tag.split("-")[0].lower()
 
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})

@@ -122,6 +122,28 @@ def test_project_must_name_contact_feedback_and_other_formats(tmp_path: Path, ke
     assert not [f for f in findings if f.rule.startswith("project-") and f.rule != rule]
 
 
+def test_leaflet_in_another_language_without_the_project_lines_in_it_warns(
+        tmp_path: Path) -> None:
+    """A Welsh leaflet would end in the project's English contact, feedback and other-formats
+    lines: one warning for Welsh (not one per leaflet), naming the lines and what to add."""
+    leaflets = {"a": leaflet_text(EASY),
+                "a-cy": leaflet_text("Ffoniwch ni.\n", language="cy", translation_of="a"),
+                "b-cy": leaflet_text("Gorffwyswch.\n", language="cy")}
+    found = one(run(tmp_path / "none", leaflets), "project-lines-language", "warning")
+    assert found.location.path.name == "project.yaml"
+    assert "'cy'" in found.message and "contact, feedback, other_formats" in found.message
+    partly = run(tmp_path / "partly", leaflets,
+                 {"languages": {"cy": {"contact": "Llinell y nyrsys: 0100 000 0000"}}})
+    message = one(partly, "project-lines-language", "warning").message
+    assert "feedback, other_formats" in message and "contact," not in message
+    welsh = {key: f"{key} yn Gymraeg" for key in COMPLETE}
+    assert not of(run(tmp_path / "all", leaflets, {"languages": {"cy": welsh}}),
+                  "project-lines-language")
+    # English leaflets in an en-GB project, and a project without such lines: nothing to say
+    assert not of(run(tmp_path / "en", {"a": leaflet_text(EASY, language="en-US")},
+                      {"language": "en-GB"}), "project-lines-language")
+
+
 # --- readability ------------------------------------------------------------------------------
 
 HARD = ("Immunological interventions frequently precipitate considerable physiological "

@@ -69,6 +69,11 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("project-other-formats", "warning",
          "Every leaflet must say how to get it in other formats (large print, audio, languages).",
          "NHS Accessible Information Standard (DAPB1605)"),
+    Rule("project-lines-language", "warning",
+         "A leaflet in another language than project.yaml's shows the project's contact, "
+         "feedback and other-formats lines as written (English) unless project.yaml gives "
+         "them in its language (`languages:`).",
+         "NHS Accessible Information Standard; Welsh Language Standards"),
     Rule("reading-grade", "warning",
          "Above grade 8 (Flesch-Kincaid) is too hard for most patients.",
          "NIH/AMA reading-level advice; CDC Clear Communication Index"),

@@ -7,7 +7,7 @@ import datetime as dt
 
 from leaflet_builder.check.context import CheckContext, finding
 from leaflet_builder.check.findings import Finding
-from leaflet_builder.model import Leaflet
+from leaflet_builder.model import Leaflet, primary_language
 
 MAX_REVIEW_MONTHS = 36
 DUE_SOON_MONTHS = 6
@@ -80,4 +80,32 @@ def check_project(ctx: CheckContext) -> list[Finding]:
             found.append(finding(rule, path, 0,
                                  f"'{key}' is missing: every leaflet must say {what}; "
                                  f"add '{key}: ...' to project.yaml"))
+    return found + _lines_in_other_languages(ctx)
+
+
+def _lines_in_other_languages(ctx: CheckContext) -> list[Finding]:
+    """One warning per language of the leaflets whose reader would get the project's contact,
+    feedback or other-formats line in the project's language instead of their own."""
+    settings = ctx.project.settings
+    path = ctx.project.source_dir / "project.yaml"
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for slug, leaflet in sorted(ctx.project.leaflets.items()):
+        language = leaflet.meta.language
+        lines = settings.lines_for(language)
+        if primary_language(language) == primary_language(settings.language) or \
+                language.lower() in seen:
+            continue
+        seen.add(language.lower())
+        missing = [key for key, _, _ in PROJECT_DETAILS
+                   if (getattr(settings, key) or "").strip()
+                   and not (getattr(lines, key, None) or "").strip()]
+        if missing:
+            listed = ", ".join(missing)
+            found.append(finding(
+                "project-lines-language", path, settings.line_of("languages"),
+                f"{leaflet.path.name} is in '{language}' but project.yaml gives {listed} only "
+                f"in '{settings.language}': its readers get them in that language; add "
+                f"'languages: {{{language}: {{{missing[0]}: ...}}}}' to project.yaml with "
+                "each line in that language", slug=slug))
     return found

@@ -33,7 +33,7 @@ from leaflet_builder.model import (
     walk_blocks,
 )
 from leaflet_builder.render import RenderContext
-from leaflet_builder.render.bidi import LRI, PDI, isolate_leaflet
+from leaflet_builder.render.bidi import LRI, PDI, isolate_leaflet, isolate_ltr
 
 # the English words; each format says them in the document's language (`words(...)`)
 DRAFT_MARK = N_("DRAFT")  # the short form: footers, the booklet footer, the watermark
@@ -138,6 +138,22 @@ def guide_texts(settings: ProjectSettings) -> dict[str, str]:
             "other_formats": for_guide(settings.other_formats)}
 
 
+def project_lines(settings: ProjectSettings, language: str, rtl: bool) -> ProjectSettings:
+    """The settings whose contact, feedback and other-formats lines are those project.yaml
+    gives for `language` (`languages:`); in a right-to-left document each left-to-right
+    stretch in them (a phone number, an e-mail address) is isolated, as in the leaflet's text,
+    so "0100 000 0000" is not shown as "0000 000 0100"."""
+    local = settings.in_language(language)
+    if not rtl:
+        return local
+    def isolated(text: str | None) -> str | None:
+        return isolate_ltr(text) if text else text
+
+    return dataclasses.replace(local, contact=isolated(local.contact),
+                               feedback=isolated(local.feedback),
+                               other_formats=isolated(local.other_formats))
+
+
 def shown_hero(leaflet: Leaflet) -> HeroImage | None:
     """The front matter's hero image, unless the body shows the same picture itself.
 
@@ -194,7 +210,8 @@ def other_languages(leaflet: Leaflet, ctx: RenderContext, target: PageTarget
 def leaflet_view(leaflet: Leaflet, ctx: RenderContext, target: PageTarget) -> dict[str, Any]:
     """The values the shared blocks and page templates of one leaflet use."""
     meta = leaflet.meta
-    settings = ctx.settings
+    # contact, feedback and other formats in the leaflet's language when the project has them
+    settings = project_lines(ctx.settings, meta.language, meta.is_rtl)
     hero = shown_hero(leaflet)
     said = words(ctx, meta.language)
     return {
@@ -245,9 +262,10 @@ def booklet_view(booklet: Booklet, leaflets: list[Leaflet], ctx: RenderContext) 
         "dir": "rtl" if booklet.is_rtl else "ltr",
         "is_draft": any(leaflet.meta.is_draft for leaflet in leaflets),
         "draft_label": said.gettext(DRAFT_LABEL),
-        "settings": ctx.settings,
+        "settings": project_lines(ctx.settings, booklet.language, booklet.is_rtl),
         "organisation": ctx.settings.organisation or "",
-        "guide_texts": guide_texts(ctx.settings),
+        "guide_texts": guide_texts(project_lines(ctx.settings, booklet.language,
+                                                 booklet.is_rtl)),
     }
 
 

@@ -157,6 +157,15 @@ class SiteSchema(_Strict):
     large_print: bool = True  # each leaflet's large-print PDF, made with the site
 
 
+class ProjectLinesSchema(_Strict):
+    """`languages: {cy: {...}}` in project.yaml: the project's own lines in one more language,
+    shown on leaflets (and guides, site pages) in that language instead of the project's."""
+
+    contact: str | None = None
+    feedback: str | None = None
+    other_formats: str | None = None
+
+
 class ProjectSchema(_Strict):
     organisation: str | None = None
     language: str = "en"
@@ -169,8 +178,20 @@ class ProjectSchema(_Strict):
     check: CheckSchema = CheckSchema()
     urgent: UrgentSchema | None = None
     site: SiteSchema = SiteSchema()
+    languages: dict[str, ProjectLinesSchema] = {}
 
     _lang = field_validator("language")(_language)
+
+    @field_validator("languages")
+    @classmethod
+    def _language_tags(cls, value: dict[str, ProjectLinesSchema]
+                       ) -> dict[str, ProjectLinesSchema]:
+        for tag in value:
+            if not LANGUAGE_RE.fullmatch(str(tag)):
+                raise ValueError(f"'{tag}' is not a language tag: each entry is a BCP 47 tag "
+                                 "such as cy or ar, with the contact, feedback and "
+                                 "other_formats lines in that language")
+        return value
 
     @field_validator("base_url")
     @classmethod

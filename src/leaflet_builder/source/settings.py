@@ -13,6 +13,7 @@ from leaflet_builder.model import (
     BookletTranslation,
     CheckSettings,
     HeroImage,
+    ProjectLines,
     ProjectSettings,
     SiteSettings,
     UrgentSettings,
@@ -78,6 +79,8 @@ def read_project_settings(source_dir: Path, diagnostics: Diagnostics) -> Project
         urgent=UrgentSettings(schema.urgent.phone, schema.urgent.fever_threshold_c,
                               schema.urgent.emergency_number) if schema.urgent else None,
         site=SiteSettings(large_print=schema.site.large_print),
+        languages=tuple((tag, ProjectLines(lines.contact, lines.feedback, lines.other_formats))
+                        for tag, lines in schema.languages.items()),
         field_lines=tuple((".".join(str(part) for part in key), line)
                           for key, line in lines.items()
                           if key and all(isinstance(part, str) for part in key)),

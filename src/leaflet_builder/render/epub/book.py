@@ -48,6 +48,7 @@ from leaflet_builder.render.shared import (
     guide_sources,
     guide_texts,
     output_date,
+    project_lines,
     shown_hero,
     wording_view,
     words,
@@ -139,12 +140,12 @@ def _render_book(book: _Book, ctx: RenderContext, source: Any) -> bytes:
     common = {
         **wording_view(said),
         "lang": book.language, "dir": "rtl" if book.rtl else "ltr",
-        "stylesheet_links": list(STYLESHEETS), "settings": ctx.settings,
+        "stylesheet_links": list(STYLESHEETS), "settings": project_lines(ctx.settings, book.language, book.rtl),
         "book": {"kind": book.kind, "slug": book.slug, "title": book.title,
                  "subtitle": book.subtitle, "language": book.language},
         "organisation": organisation, "is_draft": is_draft,
         "draft_label": said.gettext(DRAFT_LABEL),
-        "guide_texts": guide_texts(ctx.settings),
+        "guide_texts": guide_texts(project_lines(ctx.settings, book.language, book.rtl)),
     }
     cover_src, cover_bytes, cover_type, alt = _cover(book, ctx, is_draft, said)
     pages: list[_Page] = [_Page("cover", "cover.xhtml", book.title, _frame(

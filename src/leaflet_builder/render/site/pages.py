@@ -36,6 +36,7 @@ from leaflet_builder.render.shared import (
     PageTarget,
     format_date,
     leaflet_view,
+    project_lines,
     template_data,
     wording_view,
 )
@@ -214,10 +215,12 @@ def render_site(inputs: SiteInputs) -> SiteBuild:
 
     def chrome(prefix: str, lang: str, page_title: str, **extra: Any) -> dict[str, Any]:
         """What the frame around every page needs (header, footer, stylesheet)."""
+        # the footer's contact line in the page's language when project.yaml gives it
+        contact = project_lines(settings, lang, text_dir(lang) == "rtl").contact or ""
         return {**wording_view(said(lang)), "lang": lang, "dir": text_dir(lang), "page_title": page_title,
                 "organisation": settings.organisation or "", "home": prefix or "./",
                 "css": prefix + css_path, "script": "", "canonical": "", "noindex": False,
-                "og": None, "refresh": "", "contact": settings.contact or "", **extra}
+                "og": None, "refresh": "", "contact": contact, **extra}
 
     def absolute(path: str) -> str:
         return f"{base_url}/{path}" if base_url else ""

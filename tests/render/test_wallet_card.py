@@ -82,3 +82,38 @@ def test_card_in_a_booklet_is_an_ordinary_a5_page(printed: Path) -> None:
 
     with pikepdf.open(printed / "guide.pdf") as pdf:
         assert {_size_mm(page.TrimBox) for page in pdf.pages} == {A5}
+
+
+def test_a_card_that_needs_a_fifth_face_is_refused_and_the_others_build(tmp_path: Path) -> None:
+    """A card folded once has four faces: a fifth would carry the last lines of "When to call
+    us" ("Call 999 if …") on a face the card does not have, so it is an error, not a print."""
+    long_note = " ".join(["Please call my cancer team before you start any treatment."] * 12)
+    make_project(tmp_path, {
+        "card": leaflet_text(CARD_BODY.replace("Please call my cancer team before you start "
+                                               "treatment.", long_note),
+                             title="Alert card", tags=["wallet-card"]),
+        "plain": leaflet_text(title="A plain leaflet"),
+    }, {"organisation": "Test Centre", "urgent": {"phone": "0100 555 0199"}})
+    result = run_cli("build", "--layout", "print", "--format", "pdf", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "source/card.md: the wallet card needs" in result.stderr + result.stdout
+    assert "a card folded once has 4" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "dist" / "print" / "card.pdf").exists()
+    assert (tmp_path / "dist" / "print" / "plain.pdf").exists()
+
+
+@pytest.mark.slow  # the shipped print build, shared with the page audit
+def test_every_shipped_card_has_four_faces_in_each_language(shipped_pdf_builds: Path) -> None:
+    """The Welsh and Arabic alert cards fit the same four faces as the English one: their
+    "When to call us" box runs about a sixth longer, and the layout's card rules must hold it."""
+    import pikepdf
+
+    cards = sorted((shipped_pdf_builds / "print").glob("immunotherapy-alert-card*.pdf"))
+    assert {card.stem for card in cards} >= {"immunotherapy-alert-card",
+                                             "immunotherapy-alert-card-cy",
+                                             "immunotherapy-alert-card-ar"}
+    for card in cards:
+        with pikepdf.open(card) as pdf:
+            assert len(pdf.pages) == 4, card.name
+            assert all(_size_mm(page.TrimBox) == CARD for page in pdf.pages), card.name

@@ -258,6 +258,7 @@ def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
                            color_profiles=color_profiles(settings), pdf_tags=True,
                            presentational_hints=False)
     fetcher.raise_if_refused(source)  # a refused URL is a located error, not a log line
+    _refuse_overfull_card(document, source)
     when = meta.date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     document.metadata.created = when
     document.metadata.modified = when
@@ -276,6 +277,24 @@ def _write(page: str, stylesheets: list[Any], ctx: RenderContext, meta: PdfMeta,
         raise LeafletError(source, 0, f"could not lay out the PDF: {type(exc).__name__}: {exc}"
                            ) from exc
     return pdf
+
+
+# the alert card (layouts/print/wallet-card.css): 85 x 55 mm faces, four of them for a card
+# folded once; WeasyPrint gives page sizes in CSS pixels (96 per inch)
+CARD_SIZE_PX = (85 / 25.4 * 96, 55 / 25.4 * 96)
+CARD_FACES = 4
+
+
+def _refuse_overfull_card(document: Any, source: Any) -> None:
+    """A wallet card that needs a fifth face would print its last lines ("Call 999 if …") on a
+    face a card folded once does not have: refused, never printed short."""
+    faces = sum(1 for page in document.pages
+                if abs(page.width - CARD_SIZE_PX[0]) < 1 and abs(page.height - CARD_SIZE_PX[1]) < 1)
+    if faces > CARD_FACES:
+        raise LeafletError(source, 0, f"the wallet card needs {faces} faces, but a card folded "
+                                      f"once has {CARD_FACES}: shorten the card's text (in a "
+                                      "translation, the layout's words may be longer too) or "
+                                      "print it from the A4 or A5 leaflet")
 
 
 @contextlib.contextmanager

@@ -31,12 +31,15 @@ DOSE = "يُعطى دواء Pembrolizumab مرة كل 3 أسابيع، عن طر
 CALL = f"رقم الهاتف: {PHONE} (متاح 24 ساعة)."
 TITLE = "العلاج المناعي"
 EMBEDDING = {0x202A: None, 0x202C: None}
+# a list of English titles inside an Arabic leaflet (sources, other languages are such lists)
+LATIN_ITEMS = "- Cancer Research UK: Immunotherapy.\n- NHS: Side effects (2026)."
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("bidi")
-    make_project(root, {slug: leaflet_text(f"## مواعيد العلاج\n\n{DOSE}\n\n{CALL}\n",
+    make_project(root, {slug: leaflet_text(f"## مواعيد العلاج\n\n{DOSE}\n\n{CALL}\n\n"
+                                           f"{LATIN_ITEMS}\n",
                                            title=TITLE, summary="معلومات للمرضى.",
                                            language=slug) for slug in ("ar", "ur")},
                  project={"organisation": "Example Cancer Centre"})
@@ -85,6 +88,21 @@ def test_word_english_wording_reads_left_to_right(dist: Path) -> None:
     disclaimer = body_paragraph(document, "This leaflet gives general information")
     assert disclaimer._p.find(f"{W}pPr/{W}bidi") is None
     assert not any(rtl for _, rtl in runs(disclaimer))
+
+
+def test_word_list_of_english_items_keeps_the_arabic_list_direction(dist: Path) -> None:
+    """A list item of Latin letters only, in an Arabic handout, is still an item of a
+    right-to-left list (its bullet on the right, as the PDF and web page show it): the
+    paragraph keeps `w:bidi`, and its text is one left-to-right embedding (LRE … PDF), so
+    its full stop and brackets stay at its end."""
+    document = docx.Document(str(dist / "ar.docx"))
+    for start in ("Cancer Research UK", "NHS: Side effects"):
+        item = next(p for p in document.paragraphs
+                    if p.text.translate(EMBEDDING).startswith(start))
+        assert item._p.find(f"{W}pPr/{W}numPr") is not None  # it is a list item
+        assert item._p.find(f"{W}pPr/{W}bidi") is not None, start
+        assert item.text.startswith("\u202a") and item.text.endswith("\u202c"), item.text
+        assert not any(rtl for _, rtl in runs(item))
 
 
 def test_word_arabic_wording_reads_right_to_left(dist: Path) -> None:

@@ -240,9 +240,17 @@ class DocxWriter:
 
     def _settle_direction(self, paragraph: DocxParagraph) -> None:
         """A paragraph of an Arabic document with no right-to-left letter (the English
-        wording of the shared blocks) reads left to right, as `dir="auto"` would have it."""
+        wording of the shared blocks) reads left to right, as `dir="auto"` would have it.
+
+        A list item stays an item of its right-to-left list (its bullet on the right, as the
+        PDF and the web page show it), its text one left-to-right embedding, so a full stop
+        or a closing bracket stays at the end of the English words."""
         kinds = {direction(char) for char in paragraph.text}
-        if "L" in kinds and "R" not in kinds:
+        if "L" not in kinds or "R" in kinds:
+            return
+        if docx_xml.is_list_item(paragraph._p):
+            docx_xml.embed_ltr(paragraph._p, LRE, POP)
+        else:
             docx_xml.set_paragraph_ltr(paragraph._p)
 
     def _format_run(self, run: Run, piece: Piece, linked: bool) -> None:

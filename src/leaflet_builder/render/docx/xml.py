@@ -91,6 +91,21 @@ def set_paragraph_ltr(p: BaseOxmlElement) -> None:
         element.getparent().remove(element)
 
 
+def is_list_item(p: BaseOxmlElement) -> bool:
+    return bool(p.xpath("./w:pPr/w:numPr"))
+
+
+def embed_ltr(p: BaseOxmlElement, start: str, end: str) -> None:
+    """The paragraph's text as one embedding (`start` … `end`, LRE … PDF: the marks Word and
+    LibreOffice honour), inside a paragraph that keeps its own direction."""
+    for element in p.xpath(".//w:r/w:rPr/w:rtl"):  # neutral marks between Latin words
+        element.getparent().remove(element)
+    texts = [t for t in p.xpath(".//w:r/w:t") if t.text]
+    if texts:
+        texts[0].text = start + texts[0].text
+        texts[-1].text = texts[-1].text + end
+
+
 def set_border(p_pr: BaseOxmlElement, colour: str, sides: dict[str, int], space_pt: int = 4) -> None:
     """A paragraph border (`sides`: side -> width in eighths of a point)."""
     border = make("pBdr")

@@ -196,6 +196,10 @@ def test_site_pages_in_the_leaflets_language(built: tuple[Path, object]) -> None
         assert phrase in text, phrase
     arabic = words_of(html.parse(str(site / "ar" / "index.html")).getroot().text_content())
     assert "انتقل إلى المحتوى الرئيسي" in arabic and ARABIC["about"] in arabic
+    # the download list joined as Arabic joins a list (،), sizes in Arabic units
+    assert re.search(r"\(PDF، [^)]*Word، EPUB\)", arabic), arabic
+    assert "كيلوبايت" in arabic and " kB" not in arabic
+    assert re.search(r"\(PDF, [^)]*Word, EPUB\)", text) and " kB" in text
     home = html.parse(str(site / "index.html")).getroot()  # the project's language: Welsh
     assert home.findtext(".//h1") == "Taflenni gwybodaeth i gleifion"
     words = json.loads(home.find(".//form").get("data-words"))  # what search.js says

@@ -95,13 +95,17 @@ class SiteInputs:
     approved_only: bool = False
 
 
-def human_size(size: int) -> str:
-    """`84 kB`, `1.2 MB`: how download sizes are shown (SI units, as the NHS site does)."""
+def human_size(size: int, said: Wording | None = None) -> str:
+    """`84 kB`, `1.2 MB`: how download sizes are shown (SI units, as the NHS site does), the
+    unit in the page's language (`84 كيلوبايت`) when its wording is given."""
+    def say(message: str, amount: str) -> str:
+        return said.say(message, size=amount) if said else message % {"size": amount}
+
     if size < 1000:
-        return f"{size} bytes"
+        return say(N_("%(size)s bytes"), str(size))
     if size < 1_000_000:
-        return f"{round(size / 1000)} kB"
-    return f"{size / 1_000_000:.1f} MB"
+        return say(N_("%(size)s kB"), str(round(size / 1000)))
+    return say(N_("%(size)s MB"), f"{size / 1_000_000:.1f}")
 
 
 def language_name(tag: str) -> str:
@@ -398,6 +402,7 @@ def _translate_download(item: dict[str, Any], said: Wording) -> None:
     """A download's label and short name in the page's language (format names stay)."""
     item["label"] = said.gettext(item["label"])
     item["short"] = said.gettext(item["short"])
+    item["size"] = human_size(int(item["bytes"]), said)
 
 
 def _render(layout: Layout, name: str, view: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -39,6 +39,19 @@ def _non_empty(value: str) -> str:
 def _language(value: str | None) -> str | None:
     if value is not None and not LANGUAGE_RE.fullmatch(value):
         raise ValueError("must be a BCP 47 language tag such as en, en-GB, cy or ar")
+    return value
+
+
+Keyed = TypeVar("Keyed")
+
+
+def _language_keys(value: dict[str, Keyed], what: str) -> dict[str, Keyed]:
+    """A mapping keyed by language (`languages:`, a booklet's `translations:`): each key a
+    BCP 47 tag, or the message says what the entry was for."""
+    for tag in value:
+        if not LANGUAGE_RE.fullmatch(str(tag)):
+            raise ValueError(f"'{tag}' is not a language tag: each entry is a BCP 47 tag such "
+                             f"as cy or ar, with {what} in that language")
     return value
 
 
@@ -186,12 +199,7 @@ class ProjectSchema(_Strict):
     @classmethod
     def _language_tags(cls, value: dict[str, ProjectLinesSchema]
                        ) -> dict[str, ProjectLinesSchema]:
-        for tag in value:
-            if not LANGUAGE_RE.fullmatch(str(tag)):
-                raise ValueError(f"'{tag}' is not a language tag: each entry is a BCP 47 tag "
-                                 "such as cy or ar, with the contact, feedback and "
-                                 "other_formats lines in that language")
-        return value
+        return _language_keys(value, "the contact, feedback and other_formats lines")
 
     @field_validator("base_url")
     @classmethod
@@ -228,11 +236,7 @@ class BookletSchema(_Strict):
     @classmethod
     def _languages(cls, value: dict[str, BookletTranslationSchema]
                    ) -> dict[str, BookletTranslationSchema]:
-        for tag in value:
-            if not LANGUAGE_RE.fullmatch(str(tag)):
-                raise ValueError(f"'{tag}' is not a language tag: each entry is a BCP 47 tag "
-                                 "such as cy or ar, with the booklet's title in that language")
-        return value
+        return _language_keys(value, "the booklet's title")
 
     @field_validator("leaflets")
     @classmethod

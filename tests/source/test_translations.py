@@ -423,3 +423,19 @@ def test_a_new_translation_rebuilds_its_original(tmp_path: Path) -> None:
     text = page.read_text(encoding="utf-8")
     assert HEADING in text
     assert '<a href="imiwnotherapi.html" hreflang="cy" lang="cy" dir="ltr">Cymraeg</a>' in text
+
+
+def test_a_key_that_is_not_a_language_tag_is_an_error_at_its_file(tmp_path: Path) -> None:
+    """`languages:` in project.yaml and a booklet's `translations:` are keyed by language: a
+    key that is no BCP 47 tag is reported, saying what the entry is for."""
+    make_project(tmp_path, {"immunotherapy": leaflet_text(title="Immunotherapy")},
+                 project={"languages": {"Welsh please": {"contact": "Ffoniwch ni"}}},
+                 booklets={"guide": {"title": "Guide", "leaflets": ["immunotherapy"],
+                                     "translations": {"cy GB": {"title": "Canllaw"}}}})
+    project = load_project(tmp_path / "source")
+    messages = [(d.location.path.name, d.message) for d in project.diagnostics.errors]
+    assert any(name == "project.yaml" and "'Welsh please' is not a language tag" in message
+               and "contact, feedback and other_formats" in message
+               for name, message in messages), messages
+    assert any(name == "guide.yaml" and "'cy GB' is not a language tag" in message
+               and "the booklet's title" in message for name, message in messages), messages

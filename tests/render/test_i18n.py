@@ -350,3 +350,30 @@ def test_a_layout_catalogue_linked_out_of_the_layout_is_refused(tmp_path: Path) 
     assert "Traceback" not in result.stderr and "Secret" not in result.stderr
     assert (tmp_path / "dist" / "mine" / "en.html").is_file()
     assert "Traceback" not in run_cli("check", cwd=tmp_path).stderr
+
+
+def test_an_arabic_draft_is_marked_with_the_arabic_word(tmp_path: Path) -> None:
+    """The watermark says مسودة, its letters joined (initial meem, medial seen, final waw,
+    isolated dal and teh marbuta) and drawn as outlines, never page text; an Urdu draft (no
+    catalogue) keeps the English DRAFT. Read back: the red shapes across the page differ."""
+    import pdfplumber
+
+    from leaflet_builder.render.pdf.watermark import joined_forms, watermark_svg
+    from tests.render.pdf.test_pdf import draft_marks, watermark_shapes
+
+    assert joined_forms("مسودة") == "\ufee3\ufeb4\ufeee\ufea9\ufe93"
+    svg = watermark_svg("مسودة")
+    assert "<path" in svg and "<text" not in svg and svg != watermark_svg("DRAFT")
+    body = "## ما هو العلاج المناعي\n\nالعلاج المناعي هو علاج للسرطان.\n"
+    make_project(tmp_path, {lang: leaflet_text(body, title="العلاج المناعي", language=lang)
+                            for lang in ("ar", "ur")})
+    assert run_cli("build", "--format", "pdf", cwd=tmp_path).returncode == 0
+    boxes = {}
+    for lang in ("ar", "ur"):
+        path = tmp_path / "dist" / "clinic" / f"{lang}.pdf"
+        assert all(draft_marks(path)), lang
+        with pdfplumber.open(path) as pdf:
+            shapes = watermark_shapes(pdf.pages[0])
+        boxes[lang] = (round(min(c["x0"] for c in shapes)), round(max(c["x1"] for c in shapes)),
+                       round(min(c["top"] for c in shapes)), round(max(c["bottom"] for c in shapes)))
+    assert boxes["ar"] != boxes["ur"], boxes

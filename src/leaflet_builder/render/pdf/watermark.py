@@ -1,4 +1,5 @@
-"""The DRAFT mark of a draft PDF: the label's letters as one faint, turned vector shape.
+"""The DRAFT mark of a draft PDF: the label's letters (DRAFT, DRAFFT, مسودة) as one faint,
+turned vector shape.
 
 WeasyPrint paints a page background anew on every page. As SVG text it laid the text out
 again each time (about a tenth of a draft leaflet's time); as a PNG it decoded and
@@ -14,10 +15,12 @@ from xml.sax.saxutils import escape
 
 PAGE_MM = (210, 297)  # the drawing's own size; CSS scales it to the page (`contain`)
 LETTER_MM = 44
+MIN_WIDTH_MM = 140  # about the width of DRAFT at LETTER_MM
 ANGLE = -40  # degrees, SVG's clockwise y-down sense: rising from left to right
 COLOUR = "#b00020"
 OPACITY = 0.13
 FONT_FILE = "AtkinsonHyperlegible-Bold.ttf"
+ARABIC_FONT = "NotoSansArabic"  # the packaged file's name starts so (a variable font)
 
 
 @functools.lru_cache(maxsize=8)
@@ -33,7 +36,9 @@ def watermark_svg(label: str) -> str:
                 f'font-weight="bold" font-size="{LETTER_MM}">{escape(label)}</text>')
     else:
         path, advance, units = outline
-        scale = LETTER_MM / units
+        # a short word (مسودة) is set larger, to run as far across the page as DRAFT does
+        scale = max(LETTER_MM / units, MIN_WIDTH_MM / advance)
+        baseline = height / 2 + scale * units * 0.35
         # font units are y-up from the baseline: flip, centre the line, put it mid-page
         place = (f"{turn} translate({width / 2} {baseline:.1f}) "
                  f"scale({scale:.5f} {-scale:.5f}) translate({-advance / 2:.1f} 0)")
@@ -44,28 +49,70 @@ def watermark_svg(label: str) -> str:
 
 
 def can_outline(label: str) -> bool:
-    """True when the packaged bold font draws every letter of `label` as outlines.
+    """True when a packaged font draws every letter of `label` as outlines.
 
-    A word in a script that needs shaping (Arabic joins its letters) or a font without its
-    letters would come out as SVG text, which WeasyPrint writes into the page as real text:
-    every reader, search and screen reader would pick it up on every page.
+    A word in a font without its letters would come out as SVG text, which WeasyPrint writes
+    into the page as real text: every reader, search and screen reader would pick it up on
+    every page. Arabic words (مسودة) are joined by hand (`joined_forms`) and drawn in Noto
+    Sans Arabic; other scripts that need shaping are not outlined.
     """
     return _outline(label) is not None
 
 
-def _outline(text: str) -> tuple[str, float, int] | None:
-    """`text` set in the packaged bold font as path data in font units, its advance, units/em.
+# Arabic letters that join only to the letter before them (Unicode's joining type R); every
+# other Arabic letter of the basic block joins on both sides (D)
+_RIGHT_JOINING = frozenset("آأؤإاةدذرزوٱ")
 
-    Letters follow one another by their advance widths, without kerning or shaping: fine for
-    a short capital label in Latin script, which is all the mark is; None if a letter is missing.
+
+def joined_forms(word: str) -> str | None:
+    """`word` (Arabic letters only) in Unicode's presentation forms, in logical order: each
+    letter in its isolated, initial, medial or final form by whether its neighbours join it.
+
+    A minimal shaping of one short label, enough for a watermark; None if a letter has no
+    presentation form (then the mark is not drawn in this script).
+    """
+    import unicodedata
+
+    forms = []
+    for index, char in enumerate(word):
+        before = word[index - 1] if index else ""
+        after = word[index + 1] if index + 1 < len(word) else ""
+        joins_before = bool(before) and before not in _RIGHT_JOINING
+        joins_after = bool(after) and char not in _RIGHT_JOINING
+        form = {(False, False): "ISOLATED", (True, False): "FINAL",
+                (False, True): "INITIAL", (True, True): "MEDIAL"}[(joins_before, joins_after)]
+        try:
+            forms.append(unicodedata.lookup(f"{unicodedata.name(char)} {form} FORM"))
+        except KeyError:
+            return None
+    return "".join(forms)
+
+
+def _is_arabic(text: str) -> bool:
+    return any("\u0600" <= char <= "\u06ff" for char in text)
+
+
+def _outline(text: str) -> tuple[str, float, int] | None:
+    """`text` set in a packaged font as path data in font units, its advance, units/em.
+
+    Letters follow one another by their advance widths, without kerning: fine for a short
+    capital label in Latin script (Atkinson Hyperlegible Bold) or one Arabic word joined by
+    `joined_forms` and laid out right to left (Noto Sans Arabic); None if a letter is missing.
     """
     from fontTools.pens.svgPathPen import SVGPathPen
     from fontTools.pens.transformPen import TransformPen
     from fontTools.ttLib import TTFont
 
-    from leaflet_builder.render.fonts import font_file
+    from leaflet_builder.render.fonts import font_file, font_files
 
-    path = font_file(FONT_FILE)
+    if _is_arabic(text):
+        forms = joined_forms(text) if all("\u0600" <= c <= "\u06ff" for c in text) else None
+        if forms is None:
+            return None
+        text = forms[::-1]  # drawn from the left: the word's last letter first
+        path = next((file for file in font_files() if file.name.startswith(ARABIC_FONT)), None)
+    else:
+        path = font_file(FONT_FILE)
     if path is None:
         return None
     font = TTFont(str(path), lazy=True)

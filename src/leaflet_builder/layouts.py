@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,17 @@ class Layout:
     name: str
     folders: tuple[Path, ...]
     settings: dict[str, Any]
+    # where each setting is written: (key path, layout.yaml, line), the most specific layout's
+    # first, so messages point at the line that set a value without searching files again
+    setting_lines: tuple[tuple[tuple[str, ...], Path, int], ...] = field(
+        default=(), repr=False, compare=False)
+
+    def line_of(self, *keys: str) -> tuple[Path, int]:
+        """The layout.yaml and line that set the setting at `keys` (e.g. "type", "body_pt")."""
+        for path_of_keys, path, line in self.setting_lines:
+            if path_of_keys == keys:
+                return path, line
+        return self.folders[0] / LAYOUT_FILE, 0
 
     def find_file(self, relative: str) -> Path | None:
         """The first folder's copy of a layout file (CSS, reference.docx, images).
@@ -120,6 +131,7 @@ def load_layout(name: str, project_root: Path | None) -> Layout:
     """Find layout `name` in the project's `layouts/` or the built-in ones, following `extends`."""
     folders: list[Path] = []
     settings: dict[str, Any] = {}
+    lines: list[tuple[tuple[str, ...], Path, int]] = []
     current: str | None = name
     while current is not None:
         if not isinstance(current, str) or not LAYOUT_NAME_RE.fullmatch(current):
@@ -136,11 +148,12 @@ def load_layout(name: str, project_root: Path | None) -> Layout:
         if folder in folders:
             raise LeafletError(folder / LAYOUT_FILE, 0, "layouts extend each other in a circle")
         folders.append(folder)
-        own = _read_settings(folder)
+        own, own_lines = _read_settings(folder)
+        lines += [(keys, folder / LAYOUT_FILE, line) for keys, line in own_lines]
         settings = _merge(own, settings)
         current = own.get("extends")
     settings.pop("extends", None)
-    return Layout(name, tuple(folders), settings)
+    return Layout(name, tuple(folders), settings, tuple(lines))
 
 
 def available_layouts(project_root: Path | None) -> list[str]:
@@ -185,7 +198,7 @@ def text_direction(text: Any) -> str:
     return ""
 
 
-def _read_settings(folder: Path) -> dict[str, Any]:
+def _read_settings(folder: Path) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], int]]]:
     path = folder / LAYOUT_FILE
     if not path.resolve().is_relative_to(folder):
         raise LeafletError(path, 0, f"{LAYOUT_FILE} is a symbolic link to {path.resolve()}, "
@@ -200,7 +213,18 @@ def _read_settings(folder: Path) -> dict[str, Any]:
         raise LeafletError(path, 0, f"YAML syntax error: {exc}") from None
     if not isinstance(data, dict):
         raise LeafletError(path, 1, "layout.yaml must be a mapping of settings")
-    return data
+    return data, _key_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+
+
+def _key_lines(node: Any, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], int]]:
+    """(key path, line) of every mapping key under `node`, as the YAML parser saw them."""
+    found: list[tuple[tuple[str, ...], int]] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            keys = (*prefix, str(key.value))
+            found.append((keys, key.start_mark.line + 1))
+            found += _key_lines(value, keys)
+    return found
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

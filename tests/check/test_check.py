@@ -337,6 +337,16 @@ def test_small_or_justified_body_text_warns(tmp_path: Path) -> None:
     assert justified.location.path.name == "style.css"
 
 
+def test_small_body_text_points_at_the_line_that_sets_it(tmp_path: Path) -> None:
+    """The line comes from reading layout.yaml, not from searching it: a comment naming the
+    key, a key of the same name elsewhere, or flow style does not mislead it."""
+    _layout(tmp_path, "tiny", "extends: clinic\n# body_pt: 13 was the clinic's size\n"
+            "docx: {body_pt_note: x}\ntype: {heading: x, body_pt: 10}\n")
+    findings = run(tmp_path, {"a": leaflet_text(EASY)}, {"default_layout": "tiny"})
+    size = one(findings, "clear-print-size", "warning", 4)
+    assert size.location.path.name == "layout.yaml" and "10 pt" in size.message
+
+
 def test_large_print_needs_16_pt(tmp_path: Path) -> None:
     # its own stylesheet, last in the cascade, makes the HTML/PDF body 18 pt; the DOCX body
     # size (type.body_pt) is still too small

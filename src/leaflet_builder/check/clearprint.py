@@ -7,7 +7,7 @@ from pathlib import Path
 
 from leaflet_builder.check.context import CheckContext, finding
 from leaflet_builder.check.findings import Finding
-from leaflet_builder.layouts import LAYOUT_FILE, Layout
+from leaflet_builder.layouts import Layout
 
 CLEAR_PRINT_MIN_PT = 12.0  # UKAAF G003 / RNIB clear print
 LARGE_PRINT_MIN_PT = 16.0  # UKAAF large print
@@ -30,7 +30,7 @@ def check_layout(layout: Layout, ctx: CheckContext) -> list[Finding]:
     found: list[Finding] = []
     body_pt = layout.setting("type", "body_pt")
     if isinstance(body_pt, (int, float)) and not isinstance(body_pt, bool) and body_pt < minimum:
-        path, line = _setting_line(layout, "body_pt")
+        path, line = layout.line_of("type", "body_pt")
         found.append(finding("clear-print-size", path, line,
                              f"layout '{layout.name}': body text {body_pt:g} pt is under the "
                              f"{minimum:g} pt {kind} minimum (type.body_pt)"))
@@ -61,21 +61,6 @@ def _stylesheets(layout: Layout) -> list[tuple[Path, str]]:
         if path is not None:
             sheets.append((path, path.read_text(encoding="utf-8", errors="replace")))
     return sheets
-
-
-def _setting_line(layout: Layout, key: str) -> tuple[Path, int]:
-    """The layout.yaml (most specific first) and line that set `key`."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
-    for folder in layout.folders:
-        path = folder / LAYOUT_FILE
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            continue
-        for number, line in enumerate(lines, start=1):
-            if pattern.match(line):
-                return path, number
-    return layout.folders[0] / LAYOUT_FILE, 0
 
 
 def _line_at(text: str, offset: int) -> int:

@@ -367,9 +367,25 @@ def test_large_print_css_must_be_large_too(tmp_path: Path) -> None:
     assert "body font-size" in found.message and "16 pt large print minimum" in found.message
 
 
+def test_word_blocks_that_leave_out_a_block_the_pages_show_warn(tmp_path: Path) -> None:
+    """A layout's own `docx: blocks:` list written before a shared block existed would leave
+    it out of every Word handout without a word: the list is checked against the blocks the
+    layout's pages include, at the list's line."""
+    _layout(tmp_path, "mine", "extends: clinic\ndocx:\n  blocks: [shared/draft.html, "
+            "shared/title.html, body, shared/about.html]\n")
+    findings = run(tmp_path, {"a": leaflet_text(EASY)}, {"default_layout": "mine"})
+    found = one(findings, "word-blocks", "warning", 3)
+    assert found.location.path.parent.name == "mine"
+    for block in ("shared/other_languages.html", "shared/when_to_call.html",
+                  "shared/disclaimer.html"):
+        assert block in found.message
+    assert "shared/about.html" not in found.message.split("leaves out")[1]
+
+
 def test_shipped_clinic_layout_is_clear_print(tmp_path: Path) -> None:
     findings = run(tmp_path, {"a": leaflet_text(EASY)})
     assert not of(findings, "clear-print-size") and not of(findings, "clear-print-justified")
+    assert not of(findings, "word-blocks")
 
 
 # --- reading errors, switching rules off ------------------------------------------------------

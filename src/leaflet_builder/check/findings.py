@@ -106,6 +106,10 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "Justified text makes uneven gaps between words that low-vision readers lose their "
          "place in; text must be left-aligned.",
          "UKAAF G003; RNIB clear print"),
+    Rule("word-blocks", "warning",
+         "A layout's own docx.blocks list that leaves out a shared block its pages show: the "
+         "Word handout would silently lack what the PDF and web page say.",
+         "leaflet_builder (one source, every format says the same)"),
     Rule("missing-glyph", "error",
          "A character that no font of the layout can draw prints as an empty box, with no "
          "other sign; the PDF build refuses the leaflet.",

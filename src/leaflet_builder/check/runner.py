@@ -18,6 +18,7 @@ from leaflet_builder.check import (
     metadata,
     readability,
     translations,
+    wordblocks,
 )
 from leaflet_builder.check.context import CheckContext, finding
 from leaflet_builder.check.findings import ALWAYS_ON, RULES, Finding
@@ -93,6 +94,7 @@ def run_checks(project: Project, today: dt.date | None = None,
     found += glossary.check_project(ctx)
     for layout in ctx.layouts:
         found += clearprint.check_layout(layout, ctx)
+        found += wordblocks.check_layout(layout, ctx)
     found += [finding("language-wording", d.location.path, d.location.line, d.message,
                       level=d.level) for d in language_diagnostics(
                           document_languages(project), [(lay.name, lay.folders)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaflet_builder.errors import Diagnostics
-from leaflet_builder.model import Booklet, Leaflet, ProjectSettings
+from leaflet_builder.model import Booklet, Leaflet, ProjectSettings, primary_language
 from leaflet_builder.source.leaflet import read_leaflet
 from leaflet_builder.source.schema import did_you_mean
 from leaflet_builder.source.settings import read_booklet, read_project_settings
@@ -83,11 +83,6 @@ def load_project(source_dir: Path) -> Project:
             project.failed_booklets.add(result.slug)
     _check_addresses(project, known)
     return project
-
-
-def primary_language(tag: str) -> str:
-    """`cy` of `cy-GB`: two leaflets in one language are not each other's translation."""
-    return tag.split("-")[0].lower()
 
 
 def _check_translations(project: Project, known: frozenset[str]) -> None:

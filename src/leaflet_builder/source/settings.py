@@ -17,6 +17,7 @@ from leaflet_builder.model import (
     ProjectSettings,
     SiteSettings,
     UrgentSettings,
+    primary_language,
 )
 from leaflet_builder.source.assets import resolve_asset
 from leaflet_builder.source.files import read_source_text, text_digest
@@ -134,7 +135,7 @@ def _booklet_translations(
     ok = True
     for tag, entry in schema.translations.items():
         line = lines.get(("translations", tag), 1)
-        if tag.split("-")[0].lower() == language.split("-")[0].lower():
+        if primary_language(tag) == primary_language(language):
             diagnostics.error(path, line, f"translations: '{tag}' is the booklet's own language "
                                           f"({language}) — list only the other languages")
             ok = False

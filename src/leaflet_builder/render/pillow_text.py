@@ -14,6 +14,7 @@ from PIL import ImageDraw, ImageFont, features
 
 from leaflet_builder.render.fonts import font_file
 
+ARABIC_FONT_FILE = "NotoSansArabic[wdth,wght].ttf"  # the packaged file (a variable font)
 ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
                  (0xFE70, 0xFEFF))
 
@@ -68,7 +69,7 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
 def _face_for(text: str, bold: bool) -> str:
     """The packaged font that has every letter of `text`."""
     if any(lo <= ord(c) <= hi for c in text for lo, hi in ARABIC_BLOCKS):
-        return "NotoSansArabic[wdth,wght].ttf"
+        return ARABIC_FONT_FILE
     # Pillow draws a text in one font: the first of these that has every letter, or else the
     # one that has most (a Punjabi or Chinese title in Noto Sans was a row of boxes)
     weight = "Bold" if bold else "Regular"

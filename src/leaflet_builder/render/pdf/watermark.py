@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 from xml.sax.saxutils import escape
 
+from leaflet_builder.render.pillow_text import ARABIC_BLOCKS, ARABIC_FONT_FILE
+
 PAGE_MM = (210, 297)  # the drawing's own size; CSS scales it to the page (`contain`)
 LETTER_MM = 44
 MIN_WIDTH_MM = 140  # about the width of DRAFT at LETTER_MM
@@ -20,7 +22,6 @@ ANGLE = -40  # degrees, SVG's clockwise y-down sense: rising from left to right
 COLOUR = "#b00020"
 OPACITY = 0.13
 FONT_FILE = "AtkinsonHyperlegible-Bold.ttf"
-ARABIC_FONT = "NotoSansArabic"  # the packaged file's name starts so (a variable font)
 
 
 @functools.lru_cache(maxsize=8)
@@ -89,9 +90,10 @@ def joined_forms(word: str) -> str | None:
 
 
 def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= char <= "\u06ff" for char in text)
+    return any(low <= ord(char) <= high for char in text for low, high in ARABIC_BLOCKS)
 
 
+@functools.lru_cache(maxsize=8)  # asked by can_outline and watermark_svg for every draft
 def _outline(text: str) -> tuple[str, float, int] | None:
     """`text` set in a packaged font as path data in font units, its advance, units/em.
 
@@ -103,14 +105,14 @@ def _outline(text: str) -> tuple[str, float, int] | None:
     from fontTools.pens.transformPen import TransformPen
     from fontTools.ttLib import TTFont
 
-    from leaflet_builder.render.fonts import font_file, font_files
+    from leaflet_builder.render.fonts import font_file
 
     if _is_arabic(text):
         forms = joined_forms(text) if all("\u0600" <= c <= "\u06ff" for c in text) else None
         if forms is None:
             return None
         text = forms[::-1]  # drawn from the left: the word's last letter first
-        path = next((file for file in font_files() if file.name.startswith(ARABIC_FONT)), None)
+        path = font_file(ARABIC_FONT_FILE)
     else:
         path = font_file(FONT_FILE)
     if path is None:

@@ -8,7 +8,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,13 +40,13 @@ from leaflet_builder.render.pdf.watermark import can_outline, watermark_svg
 from leaflet_builder.render.qr import qr_view
 from leaflet_builder.render.shared import (
     DRAFT_MARK,
-    PAGE_OF,
     PageTarget,
     booklet_view,
     guide_reviews,
     guide_sources,
     leaflet_view,
     output_date,
+    page_of_parts,
     words,
 )
 
@@ -99,8 +98,7 @@ def page_of_css(said: Wording) -> str:
     the leaflets' own phone numbers and doses, and of NHS letters (README: Languages).
     """
     counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
-    parts = re.split(r"(%\(pages?\)s)", said.gettext(PAGE_OF))
-    return " ".join(counters.get(part) or css_string(part) for part in parts if part)
+    return " ".join(counters.get(part) or css_string(part) for part in page_of_parts(said))
 
 
 def footer_css(title: str, label: str, rtl: bool = False,
@@ -123,8 +121,9 @@ def footer_css(title: str, label: str, rtl: bool = False,
 def watermark_css(mark: str = DRAFT_MARK) -> str:
     """A draft's DRAFT mark (in the document's language) as every page's background:
     painted, never read out as content."""
-    # in a script the outlines cannot draw (Arabic), the mark stays the Latin DRAFT: the
-    # banner and every page's footer say it in the document's language (README: Languages)
+    # in a script the outlines cannot draw (one that needs shaping other than Arabic), the
+    # mark stays the Latin DRAFT: the banner and every page's footer say it in the
+    # document's language (README: Languages)
     svg = watermark_svg(mark if can_outline(mark) else DRAFT_MARK)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'@page {{ background-image: url("{uri}"); background-repeat: no-repeat; '

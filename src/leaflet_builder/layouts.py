@@ -204,16 +204,20 @@ def _read_settings(folder: Path) -> tuple[dict[str, Any], list[tuple[tuple[str, 
         raise LeafletError(path, 0, f"{LAYOUT_FILE} is a symbolic link to {path.resolve()}, "
                                     "outside the layout folder — copy the file into the layout")
     text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text) or {}
+    loader = yaml.SafeLoader(text)
+    try:  # one parse: the node gives the settings and the line of each key
+        node = loader.get_single_node()
+        data = (loader.construct_document(node) if node is not None else None) or {}
     except yaml.MarkedYAMLError as exc:  # in words, at the faulty line, as for sources
         index, problem = describe_syntax_error(exc, text)
         raise LeafletError(path, index + 1, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise LeafletError(path, 0, f"YAML syntax error: {exc}") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise LeafletError(path, 1, "layout.yaml must be a mapping of settings")
-    return data, _key_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+    return data, _key_lines(node)
 
 
 def _key_lines(node: Any, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], int]]:

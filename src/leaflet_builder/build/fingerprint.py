@@ -54,6 +54,12 @@ def _relative(path: Path, root: Path) -> str:
 
 
 @cache
+@cache
+def _packaged_catalogues() -> tuple[Path, ...]:
+    """The package's .po files: listed once per process, not once per output."""
+    return tuple(sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")))
+
+
 def library_versions(fmt: str) -> tuple[tuple[str, str], ...]:
     from importlib import metadata
 
@@ -116,8 +122,7 @@ class Fingerprinter:
             "layout_settings": ctx.layout.settings,
             "layout_files": self.layout_files(ctx),
             # the packaged wording (a layout's own catalogues are among its files above)
-            "catalogues": self.hasher.files(sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")),
-                                            LOCALE_DIR),
+            "catalogues": self.hasher.files(_packaged_catalogues(), LOCALE_DIR),
             "project": self.hasher.file(project_yaml) if project_yaml.is_file() else None,
             "settings": repr(ctx.settings),
             "glossary": sorted(ctx.glossary.items()),

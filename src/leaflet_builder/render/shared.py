@@ -40,6 +40,12 @@ DRAFT_MARK = N_("DRAFT")  # the short form: footers, the booklet footer, the wat
 DRAFT_LABEL = N_("DRAFT — not for patient use")
 # the page number of PDF and Word footers; its placeholders become counters or fields
 PAGE_OF = N_("Page %(page)s of %(pages)s")
+
+
+def page_of_parts(said: Wording) -> list[str]:
+    """"Page N of M" in the language, split so each format puts its own page numbers in:
+    the words between, and the placeholders `%(page)s` and `%(pages)s` as they are."""
+    return [part for part in re.split(r"(%\(pages?\)s)", said.gettext(PAGE_OF)) if part]
 STATUS_LABELS = {"draft": N_("Draft"), "approved": N_("Approved"), "withdrawn": N_("Withdrawn")}
 
 

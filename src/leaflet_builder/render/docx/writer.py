@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -62,11 +61,11 @@ from leaflet_builder.render.fonts import word_script_fonts
 from leaflet_builder.render.pages import render_template
 from leaflet_builder.render.shared import (
     DRAFT_LABEL,
-    PAGE_OF,
     PageTarget,
     leaflet_url,
     leaflet_view,
     output_date,
+    page_of_parts,
     words,
 )
 
@@ -501,14 +500,14 @@ class DocxWriter:
             self.write(paragraph, [Piece(f"{words} · ")])
             # the catalogue's "Page %(page)s of %(pages)s", its placeholders as Word fields
             # (Western digits in every language, as in the PDF: README, Languages)
-            for part in re.split(r"(%\(pages?\)s)", self.said.gettext(PAGE_OF)):
+            for part in page_of_parts(self.said):
                 if part == "%(page)s":
                     docx_xml.add_field(paragraph, "PAGE", "1")
                 elif part == "%(pages)s":
                     docx_xml.add_field(paragraph, "NUMPAGES", "1")
-                elif part and self.said_rtl:
+                elif self.said_rtl:
                     self.write(paragraph, [Piece(part)])  # Arabic words: right-to-left runs
-                elif part:
+                else:
                     self.write_ltr(paragraph, part)
             if self.rtl and not self.said_rtl:
                 # a left-to-right mark closes the phrase: without it LibreOffice sets the last
